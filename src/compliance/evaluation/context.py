@@ -1,0 +1,240 @@
+"""What every obligation kind shares: the evaluation instant and range, which units
+and people a rule binds, which events a selector counts, and how a count or a
+first event against a due instant becomes a status.
+
+The reference evaluator is the definition of correct behaviour, so these are
+written to be read: one function per idea, no cleverness. They are efficient
+because :class:`~compliance.facts.Facts` indexes events by (unit, type) in time
+order, so selecting the events of one unit in one period is a binary search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from compliance.facts import Event, Facts, Tenure, Unit, region_chain
+from compliance.findings import Status
+from compliance.language.compile import CompiledRule
+from compliance.language.schema import AppliesTo, Selector, TenureSelector, UnitFilter
+from compliance.timeline import SHANGHAI, due_instant
+from compliance.vocabulary import VOCABULARY
+
+
+@dataclass(frozen=True)
+class Context:
+    """The facts and the evaluation instant and range.
+
+    Only what is known at ``as_of`` counts: events after it are ignored, so that
+    re-evaluating the past with a later export gives the same answer.
+    ``first``/``last`` bound the days whose periods are evaluated.
+    """
+
+    facts: Facts
+    as_of: datetime
+    first: date | None = None
+    last: date | None = None
+
+    @property
+    def as_of_day(self) -> date:
+        return self.as_of.astimezone(SHANGHAI).date()
+
+    def days(self, rule: CompiledRule) -> tuple[date, date] | None:
+        """The days over which a rule is evaluated: its force ∩ the range ∩ up to as-of."""
+        first = max(rule.in_force.from_, self.first) if self.first else rule.in_force.from_
+        last = self.last or self.as_of_day
+        last = min(last, self.as_of_day)
+        if rule.in_force.to is not None:
+            last = min(last, rule.in_force.to)
+        return (first, last) if first <= last else None
+
+    def known(self, event: Event) -> bool:
+        """Whether an event is known at the evaluation instant."""
+        return event.occurred_at.at <= self.as_of
+
+
+# -- who a rule binds ------------------------------------------------------------
+def unit_matches(unit: Unit, criteria: UnitFilter) -> bool:
+    """Whether a unit meets a filter (each criterion given must hold; lists mean any)."""
+    if criteria.kind and unit.kind not in criteria.kind:
+        return False
+    if criteria.level and unit.level not in criteria.level:
+        return False
+    if criteria.tags and not set(criteria.tags) & set(unit.tags):
+        return False
+    if criteria.sectors and not set(criteria.sectors) & set(unit.sectors):
+        return False
+    return True
+
+
+def bound_units(facts: Facts, applies_to: AppliesTo) -> list[Unit]:
+    """The units a rule binds, by id."""
+    return [unit for unit in facts if unit_matches(unit, applies_to)]
+
+
+def tenure_matches(tenure: Tenure, role: str, where: dict[str, tuple[Any, ...]]) -> bool:
+    if tenure.role != role:
+        return False
+    for name, allowed in where.items():
+        value = tenure.attributes.get(name)
+        values = value if isinstance(value, tuple) else (value,)
+        if not set(values) & set(allowed):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One person holding a role in one unit, over one or more tenures."""
+
+    person_id: str
+    name: str
+    unit: Unit
+    tenures: tuple[Tenure, ...]
+
+    def days_in(self, first: date, last: date) -> int:
+        return sum(tenure.days_in(first, last) for tenure in self.tenures)
+
+    @property
+    def start(self) -> date | None:
+        starts = [tenure.start for tenure in self.tenures]
+        return None if None in starts else min(starts)  # type: ignore[type-var]
+
+
+def bound_holders(facts: Facts, applies_to: AppliesTo) -> list[Holder]:
+    """For a rule on people: every (person, unit) holding the role in a bound unit."""
+    assert applies_to.role is not None
+    holders: list[Holder] = []
+    for unit in bound_units(facts, applies_to):
+        grouped: dict[str, list[Tenure]] = {}
+        for tenure in facts.tenures_in(unit.unit_id):
+            if tenure_matches(tenure, applies_to.role, applies_to.person):
+                grouped.setdefault(tenure.person_id, []).append(tenure)
+        for person_id in sorted(grouped):
+            tenures = tuple(sorted(grouped[person_id], key=lambda t: t.start or date.min))
+            holders.append(Holder(person_id, tenures[0].name, unit, tenures))
+    return holders
+
+
+def matching_tenures(facts: Facts, units: Iterable[Unit], selector: TenureSelector) -> Iterator[tuple[Unit, Tenure]]:
+    for unit in units:
+        for tenure in facts.tenures_in(unit.unit_id):
+            if tenure_matches(tenure, selector.role, selector.where):
+                yield unit, tenure
+
+
+# -- which events count ----------------------------------------------------------
+def _attribute_matches(event: Event, name: str, expected: Any) -> bool:
+    value = event.attribute(name)
+    if isinstance(expected, (list, tuple)):
+        return value in expected
+    return value == expected
+
+
+def _target_matches(facts: Facts, event: Event, unit: Unit, selector: Selector) -> bool:
+    criteria = selector.target
+    if criteria is None:
+        return True
+    target = facts.units.get(event.target_id) if event.target_id else None
+    if target is None:
+        return False
+    if criteria.kind and target.kind not in criteria.kind:
+        return False
+    if criteria.level:
+        levels = set(criteria.level)
+        if "superior" in levels:
+            rank = VOCABULARY.level_rank.get(unit.level or "", 0)
+            superior = {name for name, value in VOCABULARY.level_rank.items() if value == rank - 1}
+            levels = (levels - {"superior"}) | superior
+        if target.level not in levels:
+            return False
+    if criteria.territorial and target.region not in region_chain(unit.region):
+        return False
+    return True
+
+
+def selects(facts: Facts, selector: Selector, event: Event, actor: str | None = None) -> bool:
+    """Whether an event (already of one of the selector's types) counts.
+
+    ``actor``: for obligations of one person, the event's actor must be that person.
+    """
+    if actor is not None and event.actor_id != actor:
+        return False
+    for name, expected in selector.where.items():
+        if not _attribute_matches(event, name, expected):
+            return False
+    unit = facts.units[event.unit_id]
+    if selector.actor_role is not None and not facts.holds_role(
+        event.actor_id, event.unit_id, selector.actor_role, event.occurred_at.day
+    ):
+        return False
+    return _target_matches(facts, event, unit, selector)
+
+
+def events_in(
+    context: Context,
+    unit_id: str,
+    selector: Selector,
+    start: datetime,
+    end: datetime,
+    *,
+    actor: str | None = None,
+) -> list[Event]:
+    """The events of a unit that a selector counts, with ``start <= instant < end``,
+    known at the evaluation instant, in time order."""
+    end = min(end, context.as_of + timedelta(microseconds=1))
+    found: list[Event] = []
+    for event_type in selector.type:
+        for event in context.facts.events_between(unit_id, event_type, start, end):
+            if selects(context.facts, selector, event, actor):
+                found.append(event)
+    if len(selector.type) > 1:
+        found.sort(key=lambda event: (event.occurred_at.at, event.event_id))
+    return found
+
+
+def all_events(context: Context, selector: Selector, units: Iterable[Unit] | None = None) -> list[Event]:
+    """Every known event a selector counts, in the given units (or all), in time order."""
+    wanted = None if units is None else {unit.unit_id for unit in units}
+    found = [
+        event
+        for event_type in selector.type
+        for event in context.facts.events_of_type(event_type)
+        if (wanted is None or event.unit_id in wanted) and context.known(event) and selects(context.facts, selector, event)
+    ]
+    found.sort(key=lambda event: (event.occurred_at.at, event.event_id))
+    return found
+
+
+# -- statuses --------------------------------------------------------------------
+def count_status(count: int, at_least: int, end: datetime, as_of: datetime, lead_time: timedelta | None) -> Status:
+    """The status of an at-least obligation over a window ending (exclusive) at ``end``.
+
+    A window not over at ``as_of`` cannot be violated: it is ``open``, or ``at_risk``
+    when the events still missing, each taking ``lead_time``, no longer fit.
+    """
+    if count >= at_least:
+        return Status.SATISFIED
+    if end <= as_of:
+        return Status.VIOLATED
+    if lead_time is not None and (at_least - count) * lead_time > end - as_of:
+        return Status.AT_RISK
+    return Status.OPEN
+
+
+def due_status(done_at: datetime | None, due: datetime, as_of: datetime, lead_time: timedelta | None) -> Status:
+    """The status of "by ``due``" given when it was first done (``None``: not yet)."""
+    if done_at is not None:
+        return Status.SATISFIED if done_at <= due else Status.LATE
+    if due < as_of:
+        return Status.VIOLATED
+    if lead_time is not None and lead_time > due - as_of:
+        return Status.AT_RISK
+    return Status.OPEN
+
+
+def by_end_of(day: date) -> datetime:
+    """The due instant of "by ``day``": 24:00 of that day (inclusive)."""
+    return due_instant(day)

@@ -1,0 +1,82 @@
+"""Response obligations: every trigger is followed by a response within a limit.
+
+The limit runs between the two events' instants (CONTRACT: "within 1 hour" is
+measured between instants). A bare-date event stands for its whole day: as a
+trigger it starts the clock at the end of its day (it may have happened as late
+as 23:59), as a response it counts as done at the end of its day; so limits in
+whole days behave as "by the date N days later".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from compliance.evaluation.context import Context, all_events, bound_units
+from compliance.evaluation.outcome import Outcome, chinese_duration, chinese_instant, evidence
+from compliance.facts import Event
+from compliance.findings import Finding, Status
+from compliance.language.compile import CompiledRule
+from compliance.language.schema import Response
+from compliance.timeline import format_duration
+from compliance.vocabulary import VOCABULARY
+
+
+def _key(event: Event, names: list[str]) -> tuple[Any, ...]:
+    return tuple(event.attribute(name) for name in names)
+
+
+def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]:
+    obligation: Response = rule.obligation
+    days = context.days(rule)
+    if days is None:
+        return
+    first, last = days
+    outcome = Outcome(rule)
+    units = bound_units(context.facts, rule.applies_to)
+    response_names = list(obligation.correlate)
+    trigger_names = [obligation.correlate[name] for name in response_names]
+
+    # Index the candidate responses once per rule by (unit?, correlation key).
+    responses: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    for event in all_events(context, obligation.response):
+        key = _key(event, response_names)
+        if obligation.same_unit:
+            key = (event.unit_id, *key)
+        responses[key].append(event)
+
+    trigger_zh = "、".join(VOCABULARY.zh("event_types", name) for name in obligation.trigger.type)
+    for trigger in all_events(context, obligation.trigger, units):
+        if not first <= trigger.occurred_at.day <= last:
+            continue
+        unit = context.facts.units[trigger.unit_id]
+        key = _key(trigger, trigger_names)
+        if obligation.same_unit:
+            key = (trigger.unit_id, *key)
+        start = trigger.occurred_at.latest
+        due = start + obligation.within
+        answer = next(
+            (event for event in responses.get(key, []) if event.occurred_at.latest >= trigger.occurred_at.earliest),
+            None,
+        )
+        if answer is not None:
+            status = Status.SATISFIED if answer.occurred_at.latest <= due else Status.LATE
+        elif due < context.as_of:
+            status = Status.VIOLATED
+        else:
+            status = Status.OPEN
+        subject = trigger.attribute(obligation.subject) or trigger.event_id
+        limit = chinese_duration(obligation.within)
+        if answer is None:
+            state = "截至评估时点未见记录" if status is Status.VIOLATED else "尚无记录，时限未到"
+        else:
+            state = f"于{chinese_instant(answer.occurred_at.latest)}完成"
+        message = (f"{unit.name}{trigger_zh}（{subject}，{chinese_instant(trigger.occurred_at.earliest)}）后"
+                   f"应在{limit}内{rule.title}，{state}（{status.chinese}）。")
+        yield outcome.finding(
+            unit, status, message, person_id=None, subject_id=str(subject), due=due,
+            expected=format_duration(obligation.within),
+            actual=answer.occurred_at.isoformat() if answer else None,
+            evidence=evidence([trigger] + ([answer] if answer else [])),
+        )

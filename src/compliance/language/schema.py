@@ -1,0 +1,332 @@
+"""The rule language: what a rule pack file may say (pydantic models, strict).
+
+A pack file is YAML (see ``docs/rule-language.md``). These models define every
+key; unknown keys are errors (``extra="forbid"``). Values that are names (event
+types, roles, unit kinds, levels, metrics, sectors, tags) are checked against the
+vocabulary in :mod:`compliance.language.compile`, where the source position of
+the offending value is known. Obligation kinds are a tagged union on ``kind``.
+
+``$name`` strings inside ``obligation`` refer to the rule's ``parameters``; they
+are replaced (with per-run overrides applied) before the obligation is validated,
+so an obligation is always checked with the values it will run with.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from compliance.periods import PeriodKind
+from compliance.timeline import parse_date, parse_duration
+
+Scalar = str | int | bool | None
+
+
+def _as_tuple(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, bool)):
+        return (value,)
+    return tuple(value)
+
+
+def _as_date(value: Any) -> Any:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _as_duration(value: Any) -> Any:
+    return parse_duration(value) if isinstance(value, str) else value
+
+
+Names = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
+Day = Annotated[date, BeforeValidator(_as_date)]
+Duration = Annotated[timedelta, BeforeValidator(_as_duration)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# -- who and what -------------------------------------------------------------
+class UnitFilter(Strict):
+    """Which units: every given criterion must hold; a list means any of its values."""
+
+    kind: Names = Field((), description="Unit kinds (party_committee, government, …).")
+    level: Names = Field((), description="Levels (province, city, county, township).")
+    tags: Names = Field((), description="The unit has at least one of these tags.")
+    sectors: Names = Field((), description="The unit has at least one of these sectors.")
+
+
+class AppliesTo(UnitFilter):
+    """Who a rule binds: units (by kind, level, tags, sectors), or people holding a role in them."""
+
+    role: str | None = Field(None, description="Bind each person holding this role in a matching unit.")
+    person: dict[str, Names] = Field(
+        default_factory=dict, description="Person attributes the tenure must have (employment, post)."
+    )
+
+    @field_validator("person", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return {key: _as_tuple(item) for key, item in (value or {}).items()}
+
+
+class TargetFilter(Strict):
+    """Conditions on an event's ``target_id`` unit."""
+
+    kind: Names = ()
+    level: Names = Field((), description="Levels, or 'superior': one level above the event's unit.")
+    territorial: bool = Field(False, description="The target's territory contains the event unit's territory.")
+
+
+class Selector(Strict):
+    """Which events count: a conjunction of tests on one event."""
+
+    type: Names = Field(description="Event types; any of them.")
+    where: dict[str, Any] = Field(
+        default_factory=dict, description="Attribute equals the value (or one of a list of values)."
+    )
+    actor_role: str | None = Field(
+        None, description="The actor holds this role in the event's unit on the event's day."
+    )
+    target: TargetFilter | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one event type is needed")
+        return value
+
+
+class TenureSelector(Strict):
+    """Which tenures (rows of ``people``): a role, and person attributes."""
+
+    role: str
+    where: dict[str, Names] = Field(default_factory=dict)
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return {key: _as_tuple(item) for key, item in (value or {}).items()}
+
+
+class Window(Strict):
+    """A declared date window (a 重点敏感时期, a campaign phase), both days included."""
+
+    label: str
+    from_: Day = Field(alias="from")
+    to: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.to < self.from_:
+            raise ValueError(f"window '{self.label}' ends ({self.to}) before it starts ({self.from_})")
+        return self
+
+
+# -- obligation kinds -----------------------------------------------------------
+class Periodic(Strict):
+    """At least ``at_least`` qualifying events in every calendar period."""
+
+    kind: Literal["periodic"]
+    event: Selector
+    period: PeriodKind | dict[str, PeriodKind] = Field(
+        description="A period kind, or one per unit level (t18: city two_months, county month)."
+    )
+    at_least: int = Field(1, ge=1)
+    partial_tenure: Literal["require", "majority", "exempt"] = Field(
+        "majority", description="For people: which partly served periods are owed."
+    )
+    sensitive: tuple[Window, ...] = Field((), description="重点敏感时期: windows that each need their own events.")
+    sensitive_at_least: int = Field(1, ge=1)
+    lead_time: Duration | None = Field(None, description="How long one qualifying event takes (for at_risk).")
+
+
+class Deadline(Strict):
+    """A qualifying event by a date (inclusive); after it is ``late``, never is ``violated``."""
+
+    kind: Literal["deadline"]
+    event: Selector
+    due: Day
+    lead_time: Duration | None = None
+
+
+class Response(Strict):
+    """Every trigger event is followed by a response event within a time limit."""
+
+    kind: Literal["response"]
+    trigger: Selector
+    response: Selector
+    within: Duration
+    correlate: dict[str, str] = Field(
+        default_factory=dict,
+        description="response attribute (or field) -> trigger attribute (or field) that must be equal.",
+    )
+    same_unit: bool = Field(True, description="The response is recorded in the trigger's unit.")
+    subject: str = Field("event_id", description="The trigger attribute named as the finding's subject.")
+
+
+class Ratio(Strict):
+    """numerator × per ≥ denominator × at_least (integers: no rounding)."""
+
+    numerator: str
+    denominator: str
+    per: int = Field(ge=1)
+    at_least: int = Field(1, ge=0)
+
+
+class CoverageQuota(Strict):
+    """The share of a territory's units that have a covering event by a date."""
+
+    population: UnitFilter
+    covered_by: Selector
+    by: Day
+    at_least: Decimal = Field(Decimal(1), ge=0, le=1, description="Share required (1 = 100%).")
+
+
+class Quota(Strict):
+    """A relation between quantities: a ratio of measures, or a coverage share."""
+
+    kind: Literal["quota"]
+    ratio: Ratio | None = None
+    coverage: CoverageQuota | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Quota:
+        if (self.ratio is None) == (self.coverage is None):
+            raise ValueError("a quota has either 'ratio' or 'coverage'")
+        return self
+
+
+class Coverage(Strict):
+    """A unit acts on each of its direct subordinates (``parent_id``) in every period."""
+
+    kind: Literal["coverage"]
+    event: Selector = Field(description="The parent's event; its target_id is the subordinate.")
+    period: PeriodKind
+    at_least: int = Field(1, ge=1)
+    subordinates: UnitFilter = Field(
+        default_factory=UnitFilter, description="Which subordinates (default: those of the parent's kind)."
+    )
+
+
+class WindowObligation(Strict):
+    """At least ``at_least`` qualifying events inside a date window."""
+
+    kind: Literal["window"]
+    event: Selector
+    from_: Day = Field(alias="from")
+    to: Day
+    at_least: int = Field(1, ge=1)
+    lead_time: Duration | None = None
+
+
+class Completeness(Strict):
+    """Every qualifying record carries the required attributes."""
+
+    kind: Literal["completeness"]
+    event: Selector
+    required: Names
+
+
+class Requirements(Strict):
+    attributes: dict[str, Any] = Field(default_factory=dict, description="The event's own attributes.")
+    prior: Selector | None = Field(
+        None, description="An event of the same unit and person at or before the moment."
+    )
+
+
+class Precondition(Strict):
+    """An event (or taking up a role) is allowed only if conditions hold at that moment."""
+
+    kind: Literal["precondition"]
+    event: Selector | None = None
+    tenure: TenureSelector | None = None
+    requires: Requirements
+
+    @model_validator(mode="after")
+    def _one(self) -> Precondition:
+        if (self.event is None) == (self.tenure is None):
+            raise ValueError("a precondition is on either 'event' or 'tenure'")
+        if self.tenure is not None and self.requires.attributes:
+            raise ValueError("a precondition on a tenure can only require a 'prior' event")
+        return self
+
+
+class Prohibition(Strict):
+    """No event, or no tenure, matching a condition."""
+
+    kind: Literal["prohibition"]
+    event: Selector | None = None
+    tenure: TenureSelector | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Prohibition:
+        if (self.event is None) == (self.tenure is None):
+            raise ValueError("a prohibition is on either 'event' or 'tenure'")
+        return self
+
+
+Obligation = Annotated[
+    Union[Periodic, Deadline, Response, Quota, Coverage, WindowObligation, Completeness, Precondition, Prohibition],
+    Field(discriminator="kind"),
+]
+OBLIGATION_KINDS = ("periodic", "deadline", "response", "quota", "coverage", "window", "completeness",
+                    "precondition", "prohibition")
+
+
+# -- rules and packs ------------------------------------------------------------
+class Parameter(Strict):
+    """A named value of a rule; ``policy: true`` marks a choice the document does not make."""
+
+    value: Any
+    policy: bool = False
+    note: str = Field(description="Why this value: the text it encodes, or why it is a policy choice.")
+
+
+class Citation(Strict):
+    document: str | None = Field(None, description="Document number; defaults to the pack's.")
+    article: str = Field(description="Article, clause or annex task.")
+    text: str = Field(description="The quoted sentence.")
+
+
+class InForce(Strict):
+    from_: Day = Field(alias="from")
+    to: Day | None = None
+
+
+class RuleSpec(Strict):
+    id: str
+    title: str = Field(description="What is owed, one short Chinese sentence (used in messages).")
+    title_en: str | None = None
+    citation: Citation
+    applies_to: AppliesTo
+    in_force: InForce
+    obligation: dict[str, Any] = Field(description="Validated as an Obligation after parameters are resolved.")
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    notes: str | None = None
+
+
+class DocumentInfo(Strict):
+    number: str | None = Field(None, description="文号, where the document has one.")
+    title: str
+    issuer: str
+    date: Day
+
+
+class NotCheckable(Strict):
+    id: str
+    reason: str
+
+
+class PackSpec(Strict):
+    pack: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    version: str
+    document: DocumentInfo
+    effective: Day
+    rules: tuple[RuleSpec, ...] = ()
+    not_checkable: tuple[NotCheckable, ...] = ()

@@ -1,0 +1,61 @@
+"""A self-contained HTML report for auditors (Chinese headings, one table per status)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from compliance.api import Evaluation
+from compliance.findings import Finding, Status
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;width:100%;margin-bottom:2em;font-size:14px}
+th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f3} .violated{color:#b00020} .late{color:#b36200} .at_risk{color:#8a6d00}
+.satisfied{color:#2e7d32} .open,.exempt{color:#555} code{font-size:12px}
+"""
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return escape("、".join(map(str, value)))
+    return escape(str(value))
+
+
+def render_html(evaluation: Evaluation, findings: list[Finding], summary: dict[str, Any]) -> str:
+    units = evaluation.unit_names
+    counts = summary["findings"]["by_status"]
+    rows = []
+    for status in Status:
+        group = [f for f in findings if f.status is status]
+        if not group:
+            continue
+        rows.append(f"<h2 class=\"{status.value}\">{status.chinese}（{status.value}）：{len(group)}</h2>")
+        rows.append("<table><tr><th>规则</th><th>单位</th><th>人员</th><th>期间</th><th>应</th><th>实</th>"
+                    "<th>说明</th><th>依据</th><th>证据</th></tr>")
+        for f in group:
+            rows.append(
+                "<tr>"
+                f"<td><code>{_cell(f.rule_id)}</code></td><td>{_cell(units.get(f.unit_id, f.unit_id))}</td>"
+                f"<td>{_cell(f.person_id)}</td><td>{_cell(f.period)}</td><td>{_cell(f.expected)}</td>"
+                f"<td>{_cell(f.actual)}</td><td>{_cell(f.message)}</td>"
+                f"<td>{_cell(f.citation.document)} {_cell(f.citation.article)}</td><td>{_cell(f.evidence)}</td>"
+                "</tr>"
+            )
+        rows.append("</table>")
+    packs = "、".join(f"{escape(p['pack'])} {escape(p['version'])}" for p in summary["packs"])
+    totals = "，".join(f"{Status(k).chinese} {v}" for k, v in counts.items())
+    rejected = summary["rejected"]
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        f"<title>安全生产责任落实核查报告</title><style>{_STYLE}</style></head><body>\n"
+        "<h1>安全生产责任落实核查报告</h1>\n"
+        f"<p>评估时点：{escape(summary['as_of'])}；规则包：{packs}；"
+        f"被拒记录：{rejected} 条（见 rejected.jsonl）。</p>\n"
+        f"<p>结论统计：{escape(totals)}。</p>\n"
+        + "\n".join(rows)
+        + "\n</body></html>\n"
+    )

@@ -1,0 +1,67 @@
+"""An XLSX report for auditors who work in spreadsheets: findings, summary, rejected rows.
+
+openpyxl stamps the workbook and every zip entry with the current time; the bytes
+are re-packed with a fixed timestamp (the evaluation instant) so that the file is
+byte-identical for the same input, rules and ``--as-of``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from openpyxl import Workbook
+
+from compliance.api import Evaluation
+from compliance.findings import Finding
+
+_FINDING_COLUMNS = ("rule_id", "unit_id", "person_id", "subject_id", "period", "period_start", "period_end", "due",
+                    "status", "expected", "actual", "evidence", "document", "article", "message")
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else str(value)
+
+
+def render_xlsx(evaluation: Evaluation, findings: list[Finding]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "findings"
+    sheet.append(list(_FINDING_COLUMNS))
+    for finding in findings:
+        data = finding.model_dump(mode="json")
+        data["document"], data["article"] = finding.citation.document, finding.citation.article
+        sheet.append([_cell(data[column]) for column in _FINDING_COLUMNS])
+    rejected = workbook.create_sheet("rejected")
+    rejected.append(["file", "sheet", "line", "column", "reason"])
+    for item in evaluation.rejections:
+        rejected.append([item.file, item.sheet, item.line, item.column, item.reason])
+    summary = workbook.create_sheet("summary")
+    summary.append(["key", "value"])
+    for key, value in evaluation.summary().items():
+        summary.append([key, _cell(value)])
+    moment = evaluation.as_of.replace(tzinfo=None)
+    workbook.properties.created = moment
+    workbook.properties.modified = moment
+    raw = io.BytesIO()
+    workbook.save(raw)
+    return _fixed_zip(raw.getvalue(), moment.timetuple()[:6])
+
+
+def _fixed_zip(data: bytes, stamp: tuple[int, ...]) -> bytes:
+    """Re-pack a zip with one fixed timestamp on every entry, in the same order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target_bytes = io.BytesIO()
+    with zipfile.ZipFile(target_bytes, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return target_bytes.getvalue()
