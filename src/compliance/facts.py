@@ -80,12 +80,13 @@ class Unit(_Record):
     @field_validator("sectors", mode="before")
     @classmethod
     def _sectors(cls, value: Any) -> tuple[str, ...]:
-        return tuple(VOCABULARY.normalise("sectors", item) for item in _split(value))
+        # Sorted after normalising, so that 餐饮;矿山 and mining;catering are the same value.
+        return tuple(sorted({VOCABULARY.normalise("sectors", item) for item in _split(value)}))
 
     @field_validator("tags", mode="before")
     @classmethod
     def _tags(cls, value: Any) -> tuple[str, ...]:
-        return tuple(VOCABULARY.normalise("tags", item) for item in _split(value))
+        return tuple(sorted({VOCABULARY.normalise("tags", item) for item in _split(value)}))
 
 
 class Tenure(_Record):

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from compliance.errors import Position, RuleError
+from compliance.errors import ErrorGroup, Position, RuleError
 
 Path_ = tuple[str | int, ...]
 
@@ -44,6 +44,16 @@ class Document:
     file: str
     positions: dict[Path_, Position] = field(default_factory=dict)
     seen: set[int] = field(default_factory=set, repr=False)
+    #: Errors that do not stop reading (duplicate keys, unquoted dates, yes/no), so that
+    #: an author sees them together with the errors found when the rules are checked.
+    errors: list[RuleError] = field(default_factory=list)
+
+    def raise_errors(self) -> None:
+        """Raise the collected errors (one, or an :class:`ErrorGroup`)."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ErrorGroup(self.errors)
 
     def where(self, path: Path_) -> Position:
         """The position of the deepest node on ``path`` that the document has.
@@ -64,8 +74,12 @@ class Document:
         return self.positions.get(tuple(path) + ("<key>",), self.where(path))
 
 
-def load(path: Path | str, *, text: str | None = None) -> Document:
-    """Load one YAML file strictly. Errors are :class:`RuleError` with positions."""
+def load(path: Path | str, *, text: str | None = None, collect: bool = False) -> Document:
+    """Load one YAML file strictly. Errors are :class:`RuleError` with positions.
+
+    With ``collect=True`` the errors that do not stop reading are left in
+    ``Document.errors`` (the offending value kept as text) instead of raised.
+    """
     name = str(path)
     if text is None:
         try:
@@ -83,12 +97,14 @@ def load(path: Path | str, *, text: str | None = None) -> Document:
         document.value = None
         return document
     document.value = _build(node, (), document)
+    if not collect:
+        document.raise_errors()
     return document
 
 
-def loads(text: str, name: str = "<string>") -> Document:
+def loads(text: str, name: str = "<string>", *, collect: bool = False) -> Document:
     """Load YAML from a string (for tests and embedding systems)."""
-    return load(name, text=text)
+    return load(name, text=text, collect=collect)
 
 
 def _position(node: yaml.Node, file: str) -> Position:
@@ -111,17 +127,29 @@ def _build(node: yaml.Node, path: Path_, document: Document) -> Any:
             key = key_node.value
             if key in result:
                 first = document.positions[path + (key, "<key>")]
-                raise RuleError(
+                document.errors.append(RuleError(
                     f"duplicate key {key!r} (first given at line {first.line})",
                     where=_position(key_node, document.file),
                     found=key,
-                )
+                ))
+                continue
             document.positions[path + (key, "<key>")] = _position(key_node, document.file)
             result[key] = _build(value_node, path + (key,), document)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (index,), document) for index, item in enumerate(node.value)]
-    return _scalar(node, where)
+    try:
+        return _scalar(node, where)
+    except _Ambiguous as error:
+        document.errors.append(error.error)
+        return node.value
+
+
+class _Ambiguous(Exception):
+    """A plain scalar read as text after its error was recorded."""
+
+    def __init__(self, error: RuleError) -> None:
+        self.error = error
 
 
 def _scalar(node: yaml.ScalarNode, where: Position) -> Any:
@@ -138,19 +166,19 @@ def _scalar(node: yaml.ScalarNode, where: Position) -> Any:
     if lowered in ("true", "false"):
         return lowered == "true"
     if lowered in _AMBIGUOUS_BOOL:
-        raise RuleError(
+        raise _Ambiguous(RuleError(
             "ambiguous plain value (YAML 1.1 reads it as a boolean)",
             where=where,
             found=text,
             expected="true or false, or the text in quotes",
-        )
+        ))
     if _TIMESTAMP.match(text):
-        raise RuleError(
+        raise _Ambiguous(RuleError(
             "a date or time must be quoted, so that it is not turned into a timestamp implicitly",
             where=where,
             found=text,
             suggestion=f'"{text}"',
-        )
+        ))
     if _INT.match(text):
         return int(text.replace("_", ""))
     if _FLOAT.match(text):

@@ -39,10 +39,15 @@ class Context:
 
     @property
     def as_of_day(self) -> date:
-        return self.as_of.astimezone(SHANGHAI).date()
+        """The last day that has begun before the evaluation instant.
+
+        At 2023-04-01T00:00 that is 2023-03-31: a period starting exactly at the
+        evaluation instant has not begun, and is not evaluated.
+        """
+        return (self.as_of - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
 
     def days(self, rule: CompiledRule) -> tuple[date, date] | None:
-        """The days over which a rule is evaluated: its force ∩ the range ∩ up to as-of."""
+        """The days over which a rule is evaluated: its force ∩ the range ∩ what has begun by as-of."""
         first = max(rule.in_force.from_, self.first) if self.first else rule.in_force.from_
         last = self.last or self.as_of_day
         last = min(last, self.as_of_day)

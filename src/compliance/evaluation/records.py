@@ -63,11 +63,17 @@ def evaluate_completeness(rule: CompiledRule, context: Context) -> Iterator[Find
 
 
 def _prior(context: Context, requires: Requirements, unit_id: str, person_id: str | None,
-           before: datetime) -> list[Event]:
-    """Prior events of the same unit and person at or before an instant."""
+           until: datetime) -> list[Event]:
+    """Prior events of the same unit and person that began before ``until`` (exclusive)."""
     if requires.prior is None:
         return []
-    return events_in(context, unit_id, requires.prior, _EPOCH, before + timedelta(microseconds=1), actor=person_id)
+    return events_in(context, unit_id, requires.prior, _EPOCH, until, actor=person_id)
+
+
+def _moment_end(event: Event) -> datetime:
+    """The exclusive end of "at or before this event": a bare-date event admits its whole day."""
+    instant = event.occurred_at
+    return instant.latest if instant.date_only else instant.at + timedelta(microseconds=1)
 
 
 def evaluate_precondition(rule: CompiledRule, context: Context) -> Iterator[Finding]:
@@ -84,7 +90,7 @@ def evaluate_precondition(rule: CompiledRule, context: Context) -> Iterator[Find
                 continue
             unit = context.facts.units[event.unit_id]
             failed = [name for name, value in requires.attributes.items() if event.attribute(name) != value]
-            prior = _prior(context, requires, event.unit_id, event.actor_id, event.occurred_at.earliest)
+            prior = _prior(context, requires, event.unit_id, event.actor_id, _moment_end(event))
             if requires.prior is not None and not prior:
                 failed.append("、".join(VOCABULARY.zh("event_types", t) for t in requires.prior.type))
             status = Status.VIOLATED if failed else Status.SATISFIED
@@ -101,8 +107,8 @@ def evaluate_precondition(rule: CompiledRule, context: Context) -> Iterator[Find
         start = tenure.start
         if start is None or not days[0] <= start <= days[1]:
             continue  # the tenure did not begin inside the evaluated range: its start cannot be judged here
-        moment = Period.containing(PeriodKind.DAY, start).end_instant  # by the end of the first day
-        prior = _prior(context, requires, unit.unit_id, tenure.person_id, moment)
+        first_day_end = Period.containing(PeriodKind.DAY, start).end_instant  # a prior event on the first day counts
+        prior = _prior(context, requires, unit.unit_id, tenure.person_id, first_day_end)
         status = Status.SATISFIED if prior else Status.VIOLATED
         needed = "、".join(VOCABULARY.zh("event_types", t) for t in requires.prior.type)
         state = f"此前已{needed}" if prior else f"此前未见{needed}记录"

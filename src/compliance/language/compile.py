@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,8 @@ class _Collector:
 
     def add(self, path: tuple, what: str, *, key: bool = False, **details: Any) -> None:
         where = self.document.key_position(path) if key else self.document.where(path)
+        if any(error.where == where for error in self.errors):
+            return  # one error per place: a union reports each alternative; the first says enough
         self.errors.append(RuleError(what, where=where, **details))
 
     def from_validation(self, error: ValidationError, prefix: tuple, *, drop_tag: str | None = None) -> None:
@@ -135,6 +138,10 @@ class _Collector:
                 self.add(path + ("kind",), "unknown obligation kind", found=item.get("input", {}).get("kind"),
                          suggestion=closest(str(item.get("input", {}).get("kind")), OBLIGATION_KINDS),
                          expected="one of " + ", ".join(OBLIGATION_KINDS))
+            elif item["type"] in ("enum", "literal_error"):
+                choices = re.findall(r"'([^']*)'", str(item.get("ctx", {}).get("expected", "")))
+                self.add(path, "not an allowed value", found=_short(item.get("input")),
+                         suggestion=closest(str(item.get("input")), choices), expected="one of " + ", ".join(choices))
             else:
                 self.add(path, message, found=_short(item.get("input")))
 
@@ -219,6 +226,8 @@ class _NameChecker:
         types = [item for _, item in _items(raw.get("type"), path + ("type",))]
         self.names("event_types", raw.get("type"), path + ("type",))
         known_types = [VOCABULARY.event_types[t] for t in types if t in VOCABULARY.event_types]
+        if len(known_types) < len(types):
+            return  # attributes cannot be checked against a misspelled type; its error says enough
         declared: dict[str, Any] = {}
         for event_type in known_types:
             declared.update(dict(event_type.attributes))
@@ -296,44 +305,76 @@ def _substitute(raw: Any, values: Mapping[str, Any], path: tuple, collector: _Co
 
 # -- loading -------------------------------------------------------------------------
 def load_pack(path: Path | str, overrides: Overrides | None = None) -> Pack:
-    """Load and check one pack file. Raises :class:`ErrorGroup` listing every error found."""
+    """Load and check one pack file. Raises :class:`ErrorGroup` listing every error found.
+
+    Each rule is validated on its own, and its names are checked against the
+    vocabulary even when its structure has errors, so that one run shows an
+    author every mistake in the file.
+    """
     path = Path(path)
-    document = strictyaml.load(path)
+    document = strictyaml.load(path, collect=True)
     collector = _Collector(document)
+    collector.errors.extend(document.errors)
     if not isinstance(document.value, dict):
-        raise ErrorGroup([RuleError("a rule pack is a mapping with 'pack', 'document', 'rules'",
-                                    where=Position(str(path), 1, 1))])
+        collector.errors.append(RuleError("a rule pack is a mapping with 'pack', 'document', 'rules'",
+                                          where=Position(str(path), 1, 1)))
+        raise ErrorGroup(collector.errors)
     raw_rules = document.value.get("rules") or []
+    if not isinstance(raw_rules, list):
+        collector.add(("rules",), "'rules' is a list of rules")
+        raw_rules = []
+    header = {key: value for key, value in document.value.items() if key != "rules"}
+    spec: PackSpec | None = None
     try:
-        spec = PackSpec.model_validate(document.value)
+        spec = PackSpec.model_validate(header)
     except ValidationError as error:
         collector.from_validation(error, ())
-        raise ErrorGroup(collector.errors) from None
+    pack_id = spec.pack if spec else str(document.value.get("pack", ""))
 
     checker = _NameChecker(collector)
     overrides = overrides or {}
     rules: list[CompiledRule] = []
+    specs: list[RuleSpec] = []
     seen: dict[str, int] = {}
-    for index, rule in enumerate(spec.rules):
+    for index, raw in enumerate(raw_rules):
         path_ = ("rules", index)
-        raw = raw_rules[index]
-        if not rule.id.startswith(spec.pack + "."):
-            collector.add(path_ + ("id",), f"a rule id starts with its pack id '{spec.pack}.'", found=rule.id)
+        if not isinstance(raw, dict):
+            collector.add(path_, "a rule is a mapping")
+            continue
+        checker.applies_to(raw.get("applies_to") or {}, path_ + ("applies_to",))
+        try:
+            rule = RuleSpec.model_validate(raw)
+        except ValidationError as error:
+            collector.from_validation(error, path_)
+            if isinstance(raw.get("obligation"), dict):  # still report misspelled names inside it
+                checker.obligation(raw["obligation"], path_ + ("obligation",))
+            continue
+        if pack_id and not rule.id.startswith(pack_id + "."):
+            collector.add(path_ + ("id",), f"a rule id starts with its pack id '{pack_id}.'", found=rule.id)
         if rule.id in seen:
             collector.add(path_ + ("id",), f"duplicate rule id (first at rule {seen[rule.id] + 1})", found=rule.id)
         seen[rule.id] = index
-        checker.applies_to(raw.get("applies_to") or {}, path_ + ("applies_to",))
-        compiled = _compile_rule(spec, rule, raw, path_, overrides.get(rule.id, {}), collector, checker, document)
-        if compiled is not None:
-            rules.append(compiled)
-    for index, entry in enumerate(spec.not_checkable):
-        if entry.id in seen:
-            collector.add(("not_checkable", index, "id"), "listed as not checkable but also a rule", found=entry.id)
-    if collector.errors:
-        raise ErrorGroup(collector.errors)
+        specs.append(rule)
+        if spec is not None:
+            compiled = _compile_rule(spec, rule, raw, path_, overrides.get(rule.id, {}), collector, checker,
+                                     document)
+            if compiled is not None:
+                rules.append(compiled)
+    if spec is not None:
+        for index, entry in enumerate(spec.not_checkable):
+            if entry.id in seen:
+                collector.add(("not_checkable", index, "id"), "listed as not checkable but also a rule", found=entry.id)
+    if collector.errors or spec is None:
+        raise ErrorGroup(sorted(collector.errors, key=_error_order))
+    spec = spec.model_copy(update={"rules": tuple(specs)})
     text = path.read_bytes()
     return Pack(spec=spec, rules=tuple(rules), not_checkable=spec.not_checkable, file=str(path),
                 sha256=hashlib.sha256(text).hexdigest())
+
+
+def _error_order(error: ComplianceError) -> tuple[int, int]:
+    where = error.where
+    return (where.line or 0, where.column or 0) if where else (0, 0)
 
 
 def _compile_rule(

@@ -189,22 +189,33 @@ def _map_list(value: Any, table: dict[str, Scalar]) -> Any:
 
 
 def _explain(error: Exception, spec: RecordKind) -> tuple[Target, str]:
-    """What a validation failure is about and why, in words an auditor reads."""
+    """What a validation failure is about and why, in words an auditor reads.
+
+    pydantic reports a ValueError raised in a validator (a date that does not
+    parse; a vocabulary name, :class:`~compliance.vocabulary.UnknownName` being a
+    ValueError too) in a ValidationError; any other exception raised there
+    propagates as it is, so a :class:`ComplianceError` is taken here as well.
+    """
     if isinstance(error, ValidationError):
         return _explain_validation(error, spec)
     if isinstance(error, ComplianceError):
         noun = error.what.removeprefix("unknown ")
         target: Target = FAMILY_FIELDS.get(noun) if noun != error.what else None
-        details = []
-        if error.found is not None:
-            details.append(f"found {error.found!r}")
-        if error.suggestion is not None:
-            details.append(f"did you mean {error.suggestion!r}?")
-        elif error.expected is not None:
-            details.append(f"expected {error.expected}")
-        text = error.what + (f" ({'; '.join(details)})" if details else "")
+        text = _describe(error)
         return target, f"{target}: {text}" if target else text
     return None, f"cannot read the record: {error}"
+
+
+def _describe(error: ComplianceError) -> str:
+    """A vocabulary error in short: what was found and the closest name, else what was expected."""
+    details = []
+    if error.found is not None:
+        details.append(f"found {error.found!r}")
+    if error.suggestion is not None:
+        details.append(f"did you mean {error.suggestion!r}?")
+    elif error.expected is not None:
+        details.append(f"expected {error.expected}")
+    return error.what + (f" ({'; '.join(details)})" if details else "")
 
 
 def _explain_validation(error: ValidationError, spec: RecordKind) -> tuple[Target, str]:
@@ -214,8 +225,11 @@ def _explain_validation(error: ValidationError, spec: RecordKind) -> tuple[Targe
     kind = first["type"]
     value = first.get("input")
     context = first.get("ctx") or {}
-    if kind == "value_error" and "error" in context:
-        message = str(context["error"])
+    cause = context.get("error")
+    if isinstance(cause, ComplianceError):
+        message = _describe(cause)
+    elif kind == "value_error" and cause is not None:
+        message = str(cause)
     elif kind == "missing" or kind == "string_too_short" or (value is None and field is not None):
         message = "a value is required"
     elif kind == "greater_than_equal" and context.get("ge") == 0:
@@ -293,6 +307,8 @@ class Assembler:
                 return None, None
             return (target if isinstance(target, str) else target[1]), None
 
+        unique = spec.key_unique
+        broken: _RowProblem | None = None  # set when the current columns cannot be read at all
         for line, columns, values, problem in source.rows:
             rows += 1
             if problem is not None:
@@ -307,9 +323,10 @@ class Assembler:
                         plan = plans[columns] = self._plan(spec, source, columns)
                         if isinstance(plan, _Plan):
                             ignored.update(dict.fromkeys(plan.ignored))
+                    broken = plan if isinstance(plan, _RowProblem) else None
                     last_columns = columns
-                if isinstance(plan, _RowProblem):
-                    reject(line, columns, values, *(plan.place or (None, None)), plan.reason)
+                if broken is not None:
+                    reject(line, columns, values, *(broken.place or (None, None)), broken.reason)
                     continue
                 try:
                     record = model(**plan.input(values))  # type: ignore[union-attr]
@@ -329,9 +346,9 @@ class Assembler:
             key = key_of(record)
             previous = seen.get(key)
             if previous is None:
-                seen[key] = (record, line) if spec.key_unique else [record]
+                seen[key] = (record, line) if unique else [record]
                 accepted.append(record)
-            elif spec.key_unique:
+            elif unique:
                 if previous[0] == record:
                     duplicates += 1
                 else:
@@ -340,7 +357,7 @@ class Assembler:
                         f"{spec.key_field}: duplicate of {_place(source.file, source.sheet, previous[1])} "
                         + ("with a different value" if spec.key_field == "value" else "with different content"),
                     )
-            elif record in previous:
+            elif record in previous:  # people: the same person may hold several roles; only copies merge
                 duplicates += 1
             else:
                 previous.append(record)

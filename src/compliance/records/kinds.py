@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from pydantic import BaseModel
 
@@ -64,7 +65,7 @@ KINDS: dict[str, RecordKind] = {
             required=("unit_id", "name", "kind"),
             has_attributes=True,
             references_unit=False,
-            key=lambda unit: unit.unit_id,
+            key=attrgetter("unit_id"),
             key_field="unit_id",
             key_unique=True,
             families={"kind": "unit_kinds", "level": "levels", "sectors": "sectors", "tags": "tags"},
@@ -78,7 +79,7 @@ KINDS: dict[str, RecordKind] = {
             has_attributes=True,
             references_unit=True,
             # One person may hold several roles: rows are only merged when identical.
-            key=lambda tenure: (tenure.person_id, tenure.unit_id, tenure.role, tenure.start, tenure.end),
+            key=attrgetter("person_id", "unit_id", "role", "start", "end"),
             key_field="person_id",
             key_unique=False,
             families={"role": "roles"},
@@ -92,7 +93,7 @@ KINDS: dict[str, RecordKind] = {
             required=("event_id", "unit_id", "type", "occurred_at"),
             has_attributes=True,
             references_unit=True,
-            key=lambda event: event.event_id,
+            key=attrgetter("event_id"),
             key_field="event_id",
             key_unique=True,
             families={"type": "event_types"},
@@ -105,7 +106,7 @@ KINDS: dict[str, RecordKind] = {
             required=("unit_id", "metric", "value", "as_of"),
             has_attributes=False,
             references_unit=True,
-            key=lambda measure: (measure.unit_id, measure.metric, measure.as_of),
+            key=attrgetter("unit_id", "metric", "as_of"),
             key_field="value",
             key_unique=True,
             families={"metric": "metrics"},
