@@ -37,7 +37,7 @@ def test_a_good_pack_loads(make_pack):
 
 
 def test_unknown_key_duplicate_key_and_misspelled_type_are_reported_together(make_pack):
-    text = GOOD_RULE.replace("    period: quarter\n", "    period: quarter\n    period: month\n")
+    text = GOOD_RULE.replace("      period: quarter\n", "      period: quarter\n      period: month\n")
     text = text.replace("safety_study_session", "safety_study_sesion")
     text = text.replace("    in_force:", "    frequency: quarterly\n    in_force:")
     found = errors_of(make_pack, text)

@@ -610,3 +610,15 @@ def test_facts_from_records_applies_a_mapping():
                                             attributes={"网址": "http://x"})
     assert isinstance(result.facts.tenures, tuple) and not result.facts.tenures
     assert Tenure  # the people model is what people rows become
+
+
+def test_a_mapping_names_the_sheets_of_a_workbook(tmp_path: Path, plain: LoadResult):
+    events = [list(row) for row in EVENTS]
+    events[0] = ["编号", "单位编码", "活动类型", "发生时间", "组织人", "对象单位", "死亡人数", "是否列入", "隐患编号"]
+    path = write_workbook(tmp_path / "export.xlsx", {"units": UNITS, "people": PEOPLE, "活动记录": events,
+                                                      "measures": MEASURES, "说明": [["not", "records"]]})
+    (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
+    result = load_export(path, mapping=tmp_path / "m.yaml")
+    assert result.rejections == ()
+    assert content(result) == content(plain)
+    assert result.stats["events"]["sheet"] == "活动记录"

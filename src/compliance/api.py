@@ -26,7 +26,7 @@ from compliance.facts import Facts
 from compliance.findings import REPORTED, Finding, Status
 from compliance.language import CompiledRule, Pack, load_packs
 from compliance.records import LoadResult, Rejection, facts_from_records, load_export
-from compliance.timeline import SHANGHAI, parse_date, parse_instant
+from compliance.timeline import SHANGHAI, InstantError, parse_date, parse_instant
 
 __all__ = ["Evaluation", "evaluate", "evaluate_export"]
 
@@ -93,12 +93,18 @@ def _jsonable(value: Any) -> Any:
 def _as_of(value: datetime | date | str | None) -> datetime:
     if value is None:
         return datetime.now(SHANGHAI).replace(microsecond=0)
-    instant = parse_instant(value)
+    try:
+        instant = parse_instant(value)
+    except InstantError as error:
+        raise EvaluationError(f"the evaluation instant (as-of): {error}", found=value) from None
     return instant.at  # a bare date means its first instant (00:00 Shanghai time)
 
 
-def _day(value: date | str | None) -> date | None:
-    return None if value is None else parse_date(value)
+def _day(value: date | str | None, name: str) -> date | None:
+    try:
+        return None if value is None else parse_date(value)
+    except InstantError as error:
+        raise EvaluationError(f"the {name} day of the range: {error}", found=value) from None
 
 
 def _run(
@@ -121,7 +127,7 @@ def _run(
             raise EvaluationError("unknown rule id", found=", ".join(sorted(unknown)))
         compiled = [rule for rule in compiled if rule.id in wanted]
     moment = _as_of(as_of)
-    first, last = _day(start), _day(end)
+    first, last = _day(start, "first"), _day(end, "last")
     if first and last and last < first:
         raise EvaluationError("the range ends before it starts", found=f"{first}..{last}")
     context = Context(loaded.facts, moment, first, last)

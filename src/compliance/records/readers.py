@@ -20,7 +20,7 @@ import csv
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +54,6 @@ class Source:
     sheet: str | None = None
     encoding: str | None = None
     numbered: bool = True
-    stats: dict[str, Any] = field(default_factory=dict)
 
 
 # -- encodings -------------------------------------------------------------------------

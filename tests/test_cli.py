@@ -1,0 +1,163 @@
+"""The command line: exit codes, output files, bad input and bad rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from compliance.cli import main
+
+UNITS = """unit_id,name,kind,level,parent_id,region,sectors,tags
+PC,某县委,party_committee,county,,220521,,
+D1,某县应急管理局,department,county,,220521,mining,
+"""
+EVENTS = """event_id,unit_id,type,occurred_at,actor_id,target_id,attributes
+e1,PC,safety_study_session,2022-08-01T09:00,,,
+e2,PC,safety_study_session,2022-13-01,,,
+e3,NOPE,safety_study_session,2022-08-02,,,
+,PC,safety_study_session,2022-08-03,,,
+e1,PC,safety_study_session,2022-08-05T09:00,,,
+e1,PC,safety_study_session,2022-08-01T09:00,,,
+"""
+MEASURES = """unit_id,metric,value,as_of
+D1,enforcement_officers,-3,2022-09-30
+D1,enforcement_vehicles,2,2022-09-30
+"""
+
+
+def _export(folder: Path, events: str = EVENTS, measures: str = MEASURES) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    (folder / "events.csv").write_text(events, encoding="utf-8")
+    (folder / "measures.csv").write_text(measures, encoding="utf-8")
+    return folder
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_bad_rows_are_rejected_counted_and_the_run_goes_on(tmp_path, capsys):
+    data, out = _export(tmp_path / "data"), tmp_path / "out"
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(out)]) == 0
+    rejected = _lines(out / "rejected.jsonl")
+    assert [(Path(r["file"]).name, r["line"], r["column"]) for r in rejected] == [
+        ("events.csv", 3, "occurred_at"),
+        ("events.csv", 4, "unit_id"),
+        ("events.csv", 5, "event_id"),
+        ("events.csv", 6, "event_id"),
+        ("measures.csv", 2, "value"),
+    ]
+    reasons = [r["reason"] for r in rejected]
+    assert "2022-13-01" in reasons[0]
+    assert "NOPE" in reasons[1] and "does not exist" in reasons[1]
+    assert "duplicate" in reasons[3] and "different content" in reasons[3]
+    assert "negative" in reasons[4] or "greater than or equal to 0" in reasons[4]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rejected"] == 5
+    assert summary["records"]["events"]["rejected"] == 4 and summary["records"]["events"]["duplicates"] == 1
+    assert summary["as_of"] == "2023-01-01T00:00:00+08:00"
+    findings = _lines(out / "findings.jsonl")
+    study = [f for f in findings if f["rule_id"] == "tonghua-2022-10.t02"]
+    assert [(f["period"], f["status"]) for f in study] == [("2022-Q4", "violated")]  # Q3 met by e1
+    assert "被拒记录 5 条" in capsys.readouterr().err
+
+
+def test_strict_mode_stops_on_a_rejected_row(tmp_path, capsys):
+    data = _export(tmp_path / "data")
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / "o"), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "events.csv:3:4" in err and "2022-13-01" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_fail_on_a_status(tmp_path):
+    data = _export(tmp_path / "data")
+    common = ["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / "o")]
+    assert main(common + ["--fail-on", "violated"]) == 1
+    assert main(common + ["--fail-on", "at_risk"]) == 0
+
+
+def test_all_writes_satisfied_findings_too(tmp_path):
+    data = _export(tmp_path / "data")
+    main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / "o"), "--all"])
+    statuses = {f["status"] for f in _lines(tmp_path / "o" / "findings.jsonl")}
+    assert {"satisfied", "violated"} <= statuses
+
+
+def test_outputs_are_byte_identical_across_runs(tmp_path):
+    data = _export(tmp_path / "data")
+    for name in ("a", "b"):
+        assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / name), "--all"]) == 0
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["decisions.jsonl", "findings.jsonl", "rejected.jsonl", "report.html", "report.xlsx",
+                     "summary.json"]
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_broken_rule_file_stops_with_every_error(tmp_path, capsys):
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("""pack: demo
+version: "1"
+document: {title: 测试, issuer: 测试, date: "2022-01-01"}
+effective: "2022-01-01"
+rules:
+  - id: demo.r1
+    title: 学习
+    citation: {article: 一, text: 每季度学习}
+    applies_to: {kind: party_committee}
+    in_force: {from: "2022-01-01"}
+    frequency: quarterly
+    obligation:
+      kind: periodic
+      event: {type: safety_study_sesion}
+      period: quarter
+      period: quarter
+""", encoding="utf-8")
+    data = _export(tmp_path / "data")
+    assert main(["evaluate", str(data), "--rules", str(pack), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{pack}:11:5: unknown key" in err
+    assert f"{pack}:14:21: unknown event type (found 'safety_study_sesion'; did you mean 'safety_study_session'?)" in err
+    assert f"{pack}:16:7: duplicate key 'period'" in err
+    assert main(["check", str(pack)]) == 2
+    assert main(["check", str(pack), "--format", "json"]) == 2
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert {(e["line"], e["column"]) for e in lines[-3:]} == {(11, 5), (14, 21), (16, 7)}
+
+
+def test_unusable_data_is_exit_2(tmp_path, capsys):
+    assert main(["evaluate", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such export" in capsys.readouterr().err
+
+
+def test_check_and_rules_on_the_shipped_packs(capsys):
+    assert main(["check"]) == 0
+    assert "ok  tonghua-2022-10 1.0.0: 33 rules, 46 not checkable" in capsys.readouterr().out
+    assert main(["rules", "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    (pack,) = listing["packs"]
+    rules = {rule["id"]: rule for rule in pack["rules"]}
+    assert rules["tonghua-2022-10.t07-b"]["parameters"][0]["policy"] is True
+    assert rules["tonghua-2022-10.t56"]["obligation"]["ratio"] == {
+        "numerator": "enforcement_vehicles", "denominator": "enforcement_officers", "per": 5, "at_least": 1}
+    assert main(["rules", "tonghua-2022-10.t07-b", "--param", "tonghua-2022-10.t07-b.within=P7D"]) == 0
+    text = capsys.readouterr().out
+    assert "参数 within = \"P7D\" [policy default (政策选择), overridden for this run]" in text
+    assert "相关会议纪要抄报上级安委会办公室" in text
+
+
+def test_explaining_an_unknown_rule_suggests_one(capsys):
+    assert main(["rules", "tonghua-2022-10.t7-b"]) == 2
+    assert "did you mean 'tonghua-2022-10.t07-b'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["evaluate", "x", "--as-of", "someday"], ["evaluate", "x", "--from", "2022/13/1"]])
+def test_bad_instants_on_the_command_line_are_exit_2(tmp_path, argv, capsys):
+    data = _export(tmp_path / "data")
+    argv = [str(data) if a == "x" else a for a in argv] + ["--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    assert "cannot read" in capsys.readouterr().err
