@@ -5,7 +5,7 @@
 ...     units=[{"unit_id": "PC", "name": "某县委", "kind": "party_committee", "level": "county"}],
 ...     events=[{"event_id": "e1", "unit_id": "PC", "type": "safety_study_session",
 ...              "occurred_at": "2022-08-01T09:00"}],
-...     as_of="2022-10-01", rules_only=["tonghua-2022-10.t02"])
+...     as_of="2022-10-15", rules_only=["tonghua-2022-10.t02"])
 >>> [(f.period, f.status.value, f.actual) for f in result.findings]
 [('2022-Q3', 'satisfied', 1), ('2022-Q4', 'open', 0)]
 """

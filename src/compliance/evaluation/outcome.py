@@ -36,7 +36,9 @@ def chinese_duration(duration: timedelta) -> str:
 
 
 def chinese_date(day: date) -> str:
-    """>>> chinese_date(date(2022, 9, 30))
+    """A date as auditors write it.
+
+    >>> chinese_date(date(2022, 9, 30))
     '2022年9月30日'
     """
     return f"{day.year}年{day.month}月{day.day}日"
