@@ -1,7 +1,8 @@
 """An XLSX report for auditors who work in spreadsheets: findings, summary, rejected rows.
 
-openpyxl stamps the workbook and every zip entry with the current time; the bytes
-are re-packed with a fixed timestamp (the evaluation instant) so that the file is
+openpyxl stamps every zip entry, and the workbook's ``dcterms:modified`` property
+(whatever it was set to), with the current time when it saves; the bytes are
+re-packed with one fixed timestamp (the evaluation instant) so that the file is
 byte-identical for the same input, rules and ``--as-of``.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -51,17 +54,25 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding]) -> bytes:
     workbook.properties.modified = moment
     raw = io.BytesIO()
     workbook.save(raw)
-    return _fixed_zip(raw.getvalue(), moment.timetuple()[:6])
+    return _fixed_zip(raw.getvalue(), moment)
 
 
-def _fixed_zip(data: bytes, stamp: tuple[int, ...]) -> bytes:
-    """Re-pack a zip with one fixed timestamp on every entry, in the same order."""
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _fixed_zip(data: bytes, moment: datetime) -> bytes:
+    """Re-pack a zip with one fixed timestamp on every entry and in its core properties."""
+    stamp = max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    fixed = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     target_bytes = io.BytesIO()
     with zipfile.ZipFile(target_bytes, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + fixed + rb"\g<2>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return target_bytes.getvalue()
