@@ -12,7 +12,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from openpyxl import Workbook
@@ -49,7 +49,7 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding]) -> bytes:
     summary.append(["key", "value"])
     for key, value in evaluation.summary().items():
         summary.append([key, _cell(value)])
-    moment = evaluation.as_of.replace(tzinfo=None)
+    moment = evaluation.as_of.astimezone(timezone.utc).replace(tzinfo=None)  # core properties are UTC
     workbook.properties.created = moment
     workbook.properties.modified = moment
     raw = io.BytesIO()
