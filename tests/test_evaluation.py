@@ -435,3 +435,39 @@ def test_every_finding_names_rule_citation_and_message():
         assert finding.citation.article and finding.citation.text
         assert finding.message.endswith("。")
         assert finding.rule_id.startswith("tonghua-2022-10.")
+
+
+def test_coverage_counts_an_event_at_24_00_of_the_due_day():
+    county = unit("GOV", kind="government", region="220521")
+    restaurants = [unit(f"R{i}", kind="enterprise", region="220521", sectors="catering") for i in range(2)]
+    events = [event("g0", "R0", "gas_alarm_installed", "2022-10-01T00:00:00+08:00"),
+              event("g1", "R1", "gas_alarm_installed", "2022-09-30")]
+    found = findings("tonghua-2022-10.t44-b", as_of="2023-01-01", units=[county, *restaurants], events=events)
+    assert [(f.status, f.actual, f.evidence) for f in found] == [(Status.SATISFIED, "100.0% (2/2)", ("g0", "g1"))]
+    events[0] = event("g0", "R0", "gas_alarm_installed", "2022-10-01T00:00:01+08:00")
+    found = findings("tonghua-2022-10.t44-b", as_of="2023-01-01", units=[county, *restaurants], events=events)
+    assert [(f.status, f.actual) for f in found] == [(Status.VIOLATED, "50.0% (1/2)")]
+
+
+@pytest.mark.parametrize(("meeting", "minutes", "status"), [
+    ("2022-08-01T09:00", "2022-08-16", Status.SATISFIED),        # day 15, a bare date: in time
+    ("2022-08-01T09:00", "2022-08-16T23:59:59", Status.SATISFIED),
+    ("2022-08-01T23:59", "2022-08-17T00:00:01", Status.LATE),
+    ("2022-08-01", "2022-08-17", Status.LATE),
+])
+def test_a_limit_in_days_ends_at_24_00_of_the_last_day(meeting, minutes, status):
+    events = [event("m1", "PC", "standing_committee_safety_meeting", meeting),
+              event("f1", "PC", "minutes_forwarded", minutes, target_id="CITY", attributes={"meeting_id": "m1"})]
+    found = findings("tonghua-2022-10.t07-b", as_of="2023-01-01", units=_offices(), events=events)
+    assert [(f.status, f.due) for f in found] == [(status, "2022-08-17T00:00:00+08:00")]
+
+
+@pytest.mark.parametrize(("ordered", "status"), [("2022-08-02T10:00:00", Status.SATISFIED),
+                                                  ("2022-08-02T10:00:01", Status.LATE)])
+def test_a_limit_in_hours_runs_between_instants(ordered, status):
+    mall, fire = unit("MALL", kind="enterprise", tags="high_rise"), unit("FIRE", kind="department")
+    events = [event("h1", "MALL", "hazard_found", "2022-08-01T02:00:00Z",  # 10:00 in Shanghai
+                    attributes={"hazard_id": "H1", "category": "blocked_evacuation_route"}),
+              event("o1", "FIRE", "rectification_ordered", ordered, attributes={"hazard_id": "H1"})]
+    found = findings("tonghua-2022-10.t30", as_of="2023-01-01", units=[mall, fire], events=events)
+    assert [(f.status, f.due, f.evidence) for f in found] == [(status, "2022-08-02T10:00:00+08:00", ("h1", "o1"))]

@@ -243,3 +243,27 @@ def due_status(done_at: datetime | None, due: datetime, as_of: datetime, lead_ti
 def by_end_of(day: date) -> datetime:
     """The due instant of "by ``day``": 24:00 of that day (inclusive)."""
     return due_instant(day)
+
+
+def until(due: datetime) -> datetime:
+    """The exclusive end of a search for events "by ``due``" (the due instant itself counts)."""
+    return due + timedelta(microseconds=1)
+
+
+def on_time(event: Event, due: datetime) -> bool:
+    """Whether an event is done by ``due``; a bare-date event counts as done at the end of its day."""
+    return event.occurred_at.latest <= due
+
+
+def limit_due(trigger: Event, within: timedelta, by_days: bool) -> datetime:
+    """When a response to ``trigger`` is due.
+
+    A limit counted in days (``by_days``: written P15D, not PT360H) follows 民法典 第二百零一条、第二百零三条: the trigger's day is
+    not counted, and the last day ends at 24:00 (a meeting on 1 August, minutes
+    "within 15 days": by 24:00 on 16 August). Any other limit ("within 1 hour",
+    493号令 第九条) runs between instants (CONTRACT.md); from a bare-date trigger it
+    runs from the end of that day, the latest it can have happened.
+    """
+    if by_days:
+        return due_instant(trigger.occurred_at.day + within)
+    return trigger.occurred_at.latest + within

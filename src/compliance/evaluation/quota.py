@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
-from compliance.evaluation.context import Context, bound_units, by_end_of, events_in, unit_matches
+from compliance.evaluation.context import Context, bound_units, by_end_of, events_in, on_time, unit_matches, until
 from compliance.evaluation.outcome import Outcome, chinese_date, evidence
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
@@ -81,7 +81,8 @@ def _coverage(rule: CompiledRule, context: Context) -> Iterator[Finding]:
             continue
         covered, uncovered, shown = [], [], []
         for member in population:
-            events = events_in(context, member.unit_id, coverage.covered_by, _EPOCH, due)
+            events = [event for event in events_in(context, member.unit_id, coverage.covered_by, _EPOCH, until(due))
+                      if on_time(event, due)]
             (covered if events else uncovered).append(member)
             shown.extend(events[:1])
         share = Decimal(len(covered)) / Decimal(len(population))

@@ -1,10 +1,10 @@
 """Response obligations: every trigger is followed by a response within a limit.
 
-The limit runs between the two events' instants (CONTRACT: "within 1 hour" is
-measured between instants). A bare-date event stands for its whole day: as a
-trigger it starts the clock at the end of its day (it may have happened as late
-as 23:59), as a response it counts as done at the end of its day; so limits in
-whole days behave as "by the date N days later".
+A limit in hours or minutes runs between the two events' instants (CONTRACT:
+"within 1 hour" is measured between instants); a limit in whole days ends at
+24:00 of the last day, the trigger's own day not counted (民法典 第二百零一条、
+第二百零三条), see :func:`~compliance.evaluation.context.limit_due`. A bare-date
+response counts as done at the end of its day.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from compliance.evaluation.context import Context, all_events, bound_units
+from compliance.evaluation.context import Context, all_events, bound_units, limit_due, on_time
 from compliance.evaluation.outcome import Outcome, chinese_duration, chinese_instant, evidence
 from compliance.facts import Event
 from compliance.findings import Finding, Status
@@ -54,14 +54,13 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
         key = _key(trigger, trigger_names)
         if obligation.same_unit:
             key = (trigger.unit_id, *key)
-        start = trigger.occurred_at.latest
-        due = start + obligation.within
+        due = limit_due(trigger, obligation.within, obligation.by_days)
         answer = next(
             (event for event in responses.get(key, []) if event.occurred_at.latest >= trigger.occurred_at.earliest),
             None,
         )
         if answer is not None:
-            status = Status.SATISFIED if answer.occurred_at.latest <= due else Status.LATE
+            status = Status.SATISFIED if on_time(answer, due) else Status.LATE
         elif due < context.as_of:
             status = Status.VIOLATED
         else:

@@ -161,13 +161,24 @@ class Response(Strict):
     kind: Literal["response"]
     trigger: Selector
     response: Selector
-    within: Duration
+    within: Duration = Field(description="ISO 8601: P15D counts calendar days, PT24H runs between instants.")
+    by_days: bool = Field(
+        False, description="Set from `within`: a limit without a time part (P15D, P1W) counts calendar days."
+    )
     correlate: dict[str, str] = Field(
         default_factory=dict,
         description="response attribute (or field) -> trigger attribute (or field) that must be equal.",
     )
     same_unit: bool = Field(True, description="The response is recorded in the trigger's unit.")
     subject: str = Field("event_id", description="The trigger attribute named as the finding's subject.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _counted_in_days(cls, data: Any) -> Any:
+        within = data.get("within") if isinstance(data, dict) else None
+        if isinstance(within, str) and "by_days" not in data:
+            data = {**data, "by_days": "T" not in within.upper()}
+        return data
 
 
 class Ratio(Strict):
