@@ -82,7 +82,6 @@ PLACE_1 = "通梅集柳辉靖长抚安临江白松延珲和龙图汪敦舒桦蛟
 PLACE_2 = "化河安南宁源山春平城丰兴吉林原顺宇阳泉台岭川石水门宁"
 CATEGORIES = ("fire_safety", "electrical", "gas", "structural", "machinery_guard", "hazardous_storage",
               "blocked_exit", "blocked_evacuation_route", "confined_space", "lifting")
-OTHER_TYPES_WEIGHTS = None  # documented in --help through the module docstring
 
 
 def place_name(index: int) -> str:
@@ -137,7 +136,6 @@ class Generator:
         self.person_seq = 0
         self.event_seq = 0
         self.hazard_seq = 0
-        self.accident_seq = 0
         # kind -> [(unit_id, level, region, parent_id, leaders)]
         self.party: list[dict] = []
         self.government: list[dict] = []
@@ -525,10 +523,8 @@ class Generator:
             elif kind == "inspection":
                 self.emit(unit_id, "safety_inspection_led", at(day), ent["principal"]["id"])
             else:
-                self.accident_seq += 1
-                accident = f"A{self.accident_seq:06d}"
                 deaths = 1 if rng.random() < 0.1 else 0
-                self.emit(unit_id, "accident", at(day), "", "", {
+                accident = self.emit(unit_id, "accident", at(day), "", "", {
                     "deaths": deaths, "serious_injuries": rng.randrange(0, 3),
                     "direct_loss_yuan": rng.randrange(1000, 500000), "industry": ent["industry"] or "industry_trade",
                     "category": rng.choice(("fire", "road_traffic", "mechanical_injury", "fall", "electric_shock"))})

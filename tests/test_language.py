@@ -7,7 +7,6 @@ import pytest
 from compliance import strictyaml
 from compliance.errors import ErrorGroup, RuleError
 from compliance.language import load_pack, load_packs, parse_override
-from tests.conftest import PACK_HEADER
 
 GOOD_RULE = """\
   - id: demo.r1

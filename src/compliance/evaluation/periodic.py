@@ -10,6 +10,7 @@ event's target.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from compliance.evaluation.context import (
     Context,
@@ -36,7 +37,6 @@ def _period_kind(obligation: Periodic, unit: Unit) -> PeriodKind | None:
 
 
 def evaluate_periodic(rule: CompiledRule, context: Context) -> Iterator[Finding]:
-    obligation: Periodic = rule.obligation
     days = context.days(rule)
     if days is None:
         return
@@ -49,7 +49,15 @@ def evaluate_periodic(rule: CompiledRule, context: Context) -> Iterator[Finding]
             yield from _periodic_for(rule, context, outcome, unit, None, days)
 
 
-def _periodic_for(rule, context, outcome, unit, holder: Holder | None, days) -> Iterator[Finding]:
+def _periodic_for(
+    rule: CompiledRule,
+    context: Context,
+    outcome: Outcome,
+    unit: Unit,
+    holder: Holder | None,
+    days: tuple[date, date],
+) -> Iterator[Finding]:
+    """The findings of one unit (or one person in it) for every period and sensitive window."""
     obligation: Periodic = rule.obligation
     kind = _period_kind(obligation, unit)
     if kind is None:  # the rule sets no period for this unit's level

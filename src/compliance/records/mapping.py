@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance import strictyaml
 from compliance.errors import Position, RuleError, closest
-from compliance.records.kinds import ATTRIBUTES, KINDS, ORDER
+from compliance.records.kinds import KINDS, ORDER
 from compliance.vocabulary import VOCABULARY, UnknownName
 
 KindName = Literal["units", "people", "events", "measures"]
