@@ -471,3 +471,13 @@ def test_a_limit_in_hours_runs_between_instants(ordered, status):
               event("o1", "FIRE", "rectification_ordered", ordered, attributes={"hazard_id": "H1"})]
     found = findings("tonghua-2022-10.t30", as_of="2023-01-01", units=[mall, fire], events=events)
     assert [(f.status, f.due, f.evidence) for f in found] == [(status, "2022-08-02T10:00:00+08:00", ("h1", "o1"))]
+
+
+def test_other_members_exclude_the_days_a_person_is_principal():
+    # The secretary is recorded as principal and as standing member: t10 binds "other" members only.
+    people = [_person("sec", "principal", start="2022-08-16"), _person("sec", "standing_member"),
+              _person("m", "standing_member")]
+    found = findings("tonghua-2022-10.t10", as_of="2023-01-01", people=people)
+    assert [(f.person_id, f.period, f.status) for f in found] == [
+        ("m", "2022-Q3", Status.VIOLATED), ("m", "2022-Q4", Status.VIOLATED),
+        ("sec", "2022-Q3", Status.EXEMPT)]  # 46 of 92 days as a member only: not a majority

@@ -92,20 +92,32 @@ def tenure_matches(tenure: Tenure, role: str, where: dict[str, tuple[Any, ...]])
 
 @dataclass(frozen=True)
 class Holder:
-    """One person holding a role in one unit, over one or more tenures."""
+    """One person holding a role in one unit, over one or more tenures.
+
+    ``excluded``: the tenures of a role that takes them out of the obligation
+    (``other_than``); their days do not count as served.
+    """
 
     person_id: str
     name: str
     unit: Unit
     tenures: tuple[Tenure, ...]
+    excluded: tuple[Tenure, ...] = ()
 
     def days_in(self, first: date, last: date) -> int:
-        return sum(tenure.days_in(first, last) for tenure in self.tenures)
+        """Days of [first, last] served in the role (and not in an excluded one)."""
+        if not self.excluded:
+            return sum(tenure.days_in(first, last) for tenure in self.tenures)
+        return len(_days(self.tenures, first, last) - _days(self.excluded, first, last))
 
-    @property
-    def start(self) -> date | None:
-        starts = [tenure.start for tenure in self.tenures]
-        return None if None in starts else min(starts)  # type: ignore[type-var]
+
+def _days(tenures: Iterable[Tenure], first: date, last: date) -> set[date]:
+    days: set[date] = set()
+    for tenure in tenures:
+        begin = max(first, tenure.start) if tenure.start else first
+        finish = min(last, tenure.end) if tenure.end else last
+        days.update(begin + timedelta(days=offset) for offset in range((finish - begin).days + 1))
+    return days
 
 
 def bound_holders(facts: Facts, applies_to: AppliesTo) -> list[Holder]:
@@ -119,7 +131,11 @@ def bound_holders(facts: Facts, applies_to: AppliesTo) -> list[Holder]:
                 grouped.setdefault(tenure.person_id, []).append(tenure)
         for person_id in sorted(grouped):
             tenures = tuple(sorted(grouped[person_id], key=lambda t: t.start or date.min))
-            holders.append(Holder(person_id, tenures[0].name, unit, tenures))
+            excluded = tuple(
+                tenure for tenure in facts.tenures_of(person_id)
+                if applies_to.other_than and tenure.unit_id == unit.unit_id and tenure.role == applies_to.other_than
+            )
+            holders.append(Holder(person_id, tenures[0].name, unit, tenures, excluded))
     return holders
 
 

@@ -75,7 +75,7 @@ def _periodic_for(
                 "exempt": served == period.days,
             }[obligation.partial_tenure]
             if served == 0:
-                continue
+                continue  # not in the role (or only in an excluded one) during this period
             if not owed:
                 yield outcome.finding(
                     unit, Status.EXEMPT,

@@ -217,8 +217,9 @@ class _NameChecker:
 
     def applies_to(self, raw: Mapping[str, Any], path: tuple) -> None:
         self.unit_filter(raw, path)
-        if raw.get("role") is not None:
-            self.name("roles", raw["role"], path + ("role",))
+        for key in ("role", "other_than"):
+            if raw.get(key) is not None:
+                self.name("roles", raw[key], path + (key,))
         for key in raw.get("person") or {}:
             self.name("person_attributes", key, path + ("person", key))
 

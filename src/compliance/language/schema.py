@@ -64,6 +64,9 @@ class AppliesTo(UnitFilter):
     """Who a rule binds: units (by kind, level, tags, sectors), or people holding a role in them."""
 
     role: str | None = Field(None, description="Bind each person holding this role in a matching unit.")
+    other_than: str | None = Field(
+        None, description="…except on the days they also hold this role there (t10: 其他成员, not the principal)."
+    )
     person: dict[str, Names] = Field(
         default_factory=dict, description="Person attributes the tenure must have (employment, post)."
     )
