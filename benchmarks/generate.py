@@ -489,7 +489,8 @@ class Generator:
                 grade = "major" if rng.random() < 0.03 else "general"
                 deadline = min(DAYS + 30, day + rng.randrange(3, 45))
                 source = "inspection" if rng.random() < 0.4 else "self_report"
-                found = self.emit(unit_id, "hazard_found", at(day), "", "", {
+                hour = rng.randrange(8, 13)
+                found = self.emit(unit_id, "hazard_found", at(day, hour), "", "", {
                     "hazard_id": hazard, "grade": grade, "source": source,
                     "listed": "是" if rng.random() < 0.9 else "否", "deadline": self.instants.date(deadline),
                     "category": category, "owner": rng.choice(SURNAMES) + rng.choice(GIVEN),
@@ -499,10 +500,10 @@ class Generator:
                 if kind == "blocked":
                     departments = self.by_county_departments.get(ent["county"]) or self.departments
                     r = rng.random()
-                    if r < 0.97:
-                        hour = rng.randrange(8, 19)
+                    if r < 0.97:  # the same day a few hours later; sometimes two days later (late)
                         self.emit(rng.choice(departments)["id"], "rectification_ordered",
-                                  at(day if r < 0.9 else min(DAYS - 1, day + 2), hour), "", unit_id,
+                                  at(day if r < 0.9 else min(DAYS - 1, day + 2), hour + rng.randrange(1, 6)),
+                                  "", unit_id,
                                   {"hazard_id": hazard})
                 steps = ("hazard_rectified", "hazard_accepted", "hazard_closed")
                 done = day

@@ -481,3 +481,45 @@ def test_other_members_exclude_the_days_a_person_is_principal():
     assert [(f.person_id, f.period, f.status) for f in found] == [
         ("m", "2022-Q3", Status.VIOLATED), ("m", "2022-Q4", Status.VIOLATED),
         ("sec", "2022-Q3", Status.EXEMPT)]  # 46 of 92 days as a member only: not a majority
+
+
+def test_deadline_boundaries_at_the_evaluation_instant():
+    # At 24:00 of the due day nothing more can be on time: violated, as a period is at its end.
+    assert [f.status for f in findings("tonghua-2022-10.t06", as_of="2022-10-01T00:00:00")] == [Status.VIOLATED]
+    assert [f.status for f in findings("tonghua-2022-10.t06", as_of="2022-09-30T23:59:59")] == [Status.OPEN]
+    # An event at exactly the evaluation instant is known.
+    found = findings("tonghua-2022-10.t06", as_of="2022-09-30T12:00:00",
+                     events=[event("m1", "PC", "mechanism_established", "2022-09-30T12:00:00", attributes=DUTY)])
+    assert [(f.status, f.evidence) for f in found] == [(Status.SATISFIED, ("m1",))]
+
+
+def test_prior_event_needs_an_actor(make_pack):
+    pack = make_pack("""\
+      - id: demo.trained
+        title: 有限空间作业
+        citation: {article: 六, text: 作业人员经培训}
+        applies_to: {kind: enterprise}
+        in_force: {from: "2022-08-01"}
+        obligation:
+          kind: precondition
+          event: {type: confined_space_work}
+          requires: {prior: {type: training_passed}}
+    """)
+    units = [unit("E1", kind="enterprise")]
+    events = [event("t1", "E1", "training_passed", "2022-08-01", actor_id="w1"),
+              event("c1", "E1", "confined_space_work", "2022-09-01", actor_id="w1"),
+              event("c2", "E1", "confined_space_work", "2022-09-01"),
+              event("c3", "E1", "confined_space_work", "2022-09-01", actor_id="w2")]
+    result = evaluate(units=units, events=events, rules=[pack], as_of="2022-12-01")
+    assert [(f.person_id, f.subject_id, f.status, f.evidence) for f in result.findings] == [
+        (None, "c2", Status.VIOLATED, ("c2",)),  # findings sort by person: none first
+        ("w1", "c1", Status.SATISFIED, ("c1", "t1")),
+        ("w2", "c3", Status.VIOLATED, ("c3",))]
+
+
+def test_response_message_shows_bare_dates_as_days():
+    events = [event("m1", "PC", "standing_committee_safety_meeting", "2022-08-01"),
+              event("f1", "PC", "minutes_forwarded", "2022-08-20", target_id="CITY", attributes={"meeting_id": "m1"})]
+    (found,) = findings("tonghua-2022-10.t07-b", as_of="2023-01-01", units=_offices(), events=events)
+    assert found.message == ("通化县委党委常委会专题研究安全生产（m1，2022年8月1日）后应在15日内将会议纪要抄报上级安委会办公室，"
+                             "于2022年8月20日完成（逾期落实）。")

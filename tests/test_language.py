@@ -172,3 +172,25 @@ def test_shipped_packs_load_and_cite_their_articles():
             assert parameter.note, rule.id
             if parameter.policy:
                 assert "政策选择" in parameter.note, rule.id
+
+
+def test_attribute_names_in_correlate_requires_and_required_are_checked(make_pack):
+    text = PARAMETRISED.replace("correlate: {meeting_id: event_id}", "correlate: {meeting: event_ids}")
+    found = errors_of(make_pack, text)
+    assert [(w.split(" have")[0], f, s) for _, _, w, f, s in found] == [
+        ("events of type minutes_forwarded", "meeting", "meeting_id"),
+        ("events of type standing_committee_safety_meeting", "event_ids", "event_id"),
+    ]
+    ledger = """\
+  - id: demo.ledger
+    title: 隐患台账
+    citation: {article: 五, text: 明确责任人和整改时限}
+    applies_to: {kind: enterprise, person: {employment: dispached}}
+    in_force: {from: "2022-08-01"}
+    obligation: {kind: completeness, event: {type: hazard_found}, required: [owner, dedline]}
+"""
+    found = errors_of(make_pack, ledger)
+    assert [(w, f, s) for _, _, w, f, s in found] == [
+        ("not a value of person attribute 'employment'", "dispached", "dispatched"),
+        ("events of type hazard_found have no attribute or field", "dedline", "deadline"),
+    ]

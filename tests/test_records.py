@@ -622,3 +622,11 @@ def test_a_mapping_names_the_sheets_of_a_workbook(tmp_path: Path, plain: LoadRes
     assert result.rejections == ()
     assert content(result) == content(plain)
     assert result.stats["events"]["sheet"] == "活动记录"
+
+
+def test_either_chinese_name_of_a_role_is_accepted():
+    from compliance.vocabulary import VOCABULARY
+
+    assert VOCABULARY.normalise("roles", "分管负责人") == "deputy"
+    assert VOCABULARY.normalise("roles", "其他领导干部") == "deputy"
+    assert VOCABULARY.normalise("roles", "其他领导干部 / 分管负责人") == "deputy"

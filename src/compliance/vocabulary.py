@@ -186,6 +186,8 @@ def _chinese_index(vocabulary: Vocabulary, family: str) -> dict[str, str]:
     for name, entry in table.items():
         zh = entry if isinstance(entry, str) else entry.zh
         index[zh] = name
+        for alias in zh.split(" / "):  # "其他领导干部 / 分管负责人": either name is accepted
+            index.setdefault(alias.strip(), name)
     return index
 
 

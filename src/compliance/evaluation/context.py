@@ -105,9 +105,10 @@ class Holder:
     excluded: tuple[Tenure, ...] = ()
 
     def days_in(self, first: date, last: date) -> int:
-        """Days of [first, last] served in the role (and not in an excluded one)."""
-        if not self.excluded:
-            return sum(tenure.days_in(first, last) for tenure in self.tenures)
+        """Days of [first, last] served in the role (and not in an excluded one).
+
+        Days are counted once however many tenures cover them (overlapping rows).
+        """
         return len(_days(self.tenures, first, last) - _days(self.excluded, first, last))
 
 
@@ -249,7 +250,7 @@ def due_status(done_at: datetime | None, due: datetime, as_of: datetime, lead_ti
     """The status of "by ``due``" given when it was first done (``None``: not yet)."""
     if done_at is not None:
         return Status.SATISFIED if done_at <= due else Status.LATE
-    if due < as_of:
+    if due <= as_of:  # as for periods: at the due instant itself nothing more can be on time
         return Status.VIOLATED
     if lead_time is not None and lead_time > due - as_of:
         return Status.AT_RISK

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from compliance.evaluation.context import Context, bound_units, by_end_of, count_status, due_status, events_in
+from compliance.evaluation.context import (
+    Context,
+    bound_units,
+    by_end_of,
+    count_status,
+    due_status,
+    events_in,
+    until,
+)
 from compliance.evaluation.outcome import Outcome, chinese_date, count_message, due_message, evidence
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
@@ -30,7 +38,7 @@ def evaluate_deadline(rule: CompiledRule, context: Context) -> Iterator[Finding]
     outcome = Outcome(rule)
     due = by_end_of(obligation.due)
     for unit in bound_units(context.facts, rule.applies_to):
-        events = events_in(context, unit.unit_id, obligation.event, _BEGINNING, context.as_of)
+        events = events_in(context, unit.unit_id, obligation.event, _BEGINNING, until(context.as_of))
         first = events[0] if events else None
         done = first.occurred_at.latest if first else None
         status = due_status(done, due, context.as_of, obligation.lead_time)
@@ -50,6 +58,8 @@ def evaluate_window(rule: CompiledRule, context: Context) -> Iterator[Finding]:
     end = by_end_of(obligation.to)
     if context.as_of < start:
         return
+    if (context.first and obligation.to < context.first) or (context.last and obligation.from_ > context.last):
+        return  # the window lies outside the evaluated range
     label = f"{obligation.from_.isoformat()}/{obligation.to.isoformat()}"
     when = f"{chinese_date(obligation.from_)}至{chinese_date(obligation.to)}期间"
     for unit in bound_units(context.facts, rule.applies_to):
@@ -57,7 +67,7 @@ def evaluate_window(rule: CompiledRule, context: Context) -> Iterator[Finding]:
         status = count_status(len(inside), obligation.at_least, end, context.as_of, obligation.lead_time)
         shown = inside
         if status is Status.VIOLATED:
-            after = events_in(context, unit.unit_id, obligation.event, end, context.as_of)
+            after = events_in(context, unit.unit_id, obligation.event, end, until(context.as_of))
             if after and len(inside) + len(after) >= obligation.at_least:
                 status, shown = Status.LATE, inside + after[: obligation.at_least - len(inside)]
         yield outcome.finding(

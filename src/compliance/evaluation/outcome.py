@@ -49,6 +49,16 @@ def chinese_instant(moment: datetime) -> str:
     return f"{chinese_date(local.date())}{local:%H:%M}"
 
 
+def chinese_when(instant: Instant) -> str:
+    """An event's time as recorded: the day alone for a bare date.
+
+    >>> from compliance.timeline import parse_instant
+    >>> chinese_when(parse_instant("2022-09-05")), chinese_when(parse_instant("2022-09-05T02:30Z"))
+    ('2022年9月5日', '2022年9月5日10:30')
+    """
+    return chinese_date(instant.day) if instant.date_only else chinese_instant(instant.at)
+
+
 def instant_text(moment: datetime | None) -> str | None:
     """An instant as written in findings: ISO 8601 in Shanghai time, seconds precision."""
     if moment is None:
@@ -126,8 +136,7 @@ def due_message(who: str, title: str, due_day: date, done: Instant | None, statu
     if done is None:
         state = "截至评估时点未见记录" if status is not Status.OPEN else "尚无记录，期限未到"
     else:
-        when = chinese_date(done.day) if done.date_only else chinese_instant(done.at)
-        state = f"于{when}完成"
+        state = f"于{chinese_when(done)}完成"
         if status is Status.LATE:
             late = (done.day - due_day).days
             state += f"，逾期{late}天" if late > 0 else "，已逾期"

@@ -88,7 +88,7 @@ def _coverage(rule: CompiledRule, context: Context) -> Iterator[Finding]:
         share = Decimal(len(covered)) / Decimal(len(population))
         if len(covered) >= coverage.at_least * len(population):
             status = Status.SATISFIED
-        elif due < context.as_of:
+        elif due <= context.as_of:
             status = Status.VIOLATED
         else:
             status = Status.OPEN

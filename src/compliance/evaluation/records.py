@@ -90,7 +90,8 @@ def evaluate_precondition(rule: CompiledRule, context: Context) -> Iterator[Find
                 continue
             unit = context.facts.units[event.unit_id]
             failed = [name for name, value in requires.attributes.items() if event.attribute(name) != value]
-            prior = _prior(context, requires, event.unit_id, event.actor_id, _moment_end(event))
+            # Without an actor there is no person whose prior event could count.
+            prior = _prior(context, requires, event.unit_id, event.actor_id, _moment_end(event)) if event.actor_id else []
             if requires.prior is not None and not prior:
                 failed.append("、".join(VOCABULARY.zh("event_types", t) for t in requires.prior.type))
             status = Status.VIOLATED if failed else Status.SATISFIED

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from compliance.evaluation.context import Context, all_events, bound_units, limit_due, on_time
-from compliance.evaluation.outcome import Outcome, chinese_duration, chinese_instant, evidence
+from compliance.evaluation.outcome import Outcome, chinese_duration, chinese_when, evidence
 from compliance.facts import Event
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
@@ -61,7 +61,7 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
         )
         if answer is not None:
             status = Status.SATISFIED if on_time(answer, due) else Status.LATE
-        elif due < context.as_of:
+        elif due <= context.as_of:
             status = Status.VIOLATED
         else:
             status = Status.OPEN
@@ -70,8 +70,8 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
         if answer is None:
             state = "截至评估时点未见记录" if status is Status.VIOLATED else "尚无记录，时限未到"
         else:
-            state = f"于{chinese_instant(answer.occurred_at.latest)}完成"
-        message = (f"{unit.name}{trigger_zh}（{subject}，{chinese_instant(trigger.occurred_at.earliest)}）后"
+            state = f"于{chinese_when(answer.occurred_at)}完成"
+        message = (f"{unit.name}{trigger_zh}（{subject}，{chinese_when(trigger.occurred_at)}）后"
                    f"应在{limit}内{rule.title}，{state}（{status.chinese}）。")
         yield outcome.finding(
             unit, status, message, person_id=None, subject_id=str(subject), due=due,

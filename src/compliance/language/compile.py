@@ -43,6 +43,7 @@ from compliance.vocabulary import VOCABULARY, UnknownName
 from pydantic import TypeAdapter
 
 SHIPPED_RULES = Path(__file__).resolve().parent.parent / "rules"
+_EVENT_FIELDS = ("event_id", "unit_id", "type", "actor_id", "target_id")
 _OBLIGATION = TypeAdapter(Obligation)
 
 Overrides = Mapping[str, Mapping[str, Any]]
@@ -220,8 +221,33 @@ class _NameChecker:
         for key in ("role", "other_than"):
             if raw.get(key) is not None:
                 self.name("roles", raw[key], path + (key,))
-        for key in raw.get("person") or {}:
-            self.name("person_attributes", key, path + ("person", key))
+        self.person_attributes(raw.get("person") or {}, path + ("person",))
+
+    def person_attributes(self, raw: Mapping[str, Any], path: tuple) -> None:
+        for key, value in raw.items():
+            self.name("person_attributes", key, path + (key,))
+            allowed = VOCABULARY.person_attributes.get(key)
+            if isinstance(allowed, list):
+                for item_path, item in _items(value, path + (key,)):
+                    if item not in allowed:
+                        self.collector.add(item_path, f"not a value of person attribute {key!r}", found=item,
+                                           suggestion=closest(str(item), allowed),
+                                           expected="one of " + ", ".join(allowed))
+
+    def attribute_names(self, raw_types: Any, names: Any, path: tuple, *, keys: bool = False) -> None:
+        """Attribute names (or event fields) that events of the given types can carry."""
+        types = [item for _, item in _items(raw_types, ())]
+        if not types or any(t not in VOCABULARY.event_types for t in types):
+            return  # a misspelled type is reported on its own
+        declared = set(_EVENT_FIELDS)
+        for event_type in types:
+            declared.update(dict(VOCABULARY.event_types[event_type].attributes))
+        entries = [(path + (name,), name) for name in names] if keys else _items(names, path)
+        for item_path, name in entries:
+            if name not in declared:
+                self.collector.add(item_path, f"events of type {', '.join(types)} have no attribute or field",
+                                   key=keys, found=name, suggestion=closest(str(name), declared),
+                                   expected="one of " + ", ".join(sorted(declared)))
 
     def selector(self, raw: Mapping[str, Any], path: tuple) -> None:
         types = [item for _, item in _items(raw.get("type"), path + ("type",))]
@@ -265,11 +291,24 @@ class _NameChecker:
             tenure = raw["tenure"]
             if "role" in tenure:
                 self.name("roles", tenure["role"], path + ("tenure", "role"))
-            for key in tenure.get("where") or {}:
-                self.name("person_attributes", key, path + ("tenure", "where", key))
+            self.person_attributes(tenure.get("where") or {}, path + ("tenure", "where"))
         requires = raw.get("requires") or {}
         if isinstance(requires.get("prior"), dict):
             self.selector(requires["prior"], path + ("requires", "prior"))
+        event_types = (raw.get("event") or {}).get("type") if isinstance(raw.get("event"), dict) else None
+        if isinstance(requires.get("attributes"), dict):
+            self.attribute_names(event_types, requires["attributes"], path + ("requires", "attributes"), keys=True)
+        if raw.get("kind") == "completeness" and "required" in raw:
+            self.attribute_names(event_types, raw["required"], path + ("required",))
+        trigger_types = (raw.get("trigger") or {}).get("type") if isinstance(raw.get("trigger"), dict) else None
+        response_types = (raw.get("response") or {}).get("type") if isinstance(raw.get("response"), dict) else None
+        correlate = raw.get("correlate") or {}
+        if isinstance(correlate, dict):
+            self.attribute_names(response_types, correlate, path + ("correlate",), keys=True)
+            for key, value in correlate.items():
+                self.attribute_names(trigger_types, value, path + ("correlate", key))
+        if "subject" in raw:
+            self.attribute_names(trigger_types, raw["subject"], path + ("subject",))
         ratio = raw.get("ratio") or {}
         for key in ("numerator", "denominator"):
             if key in ratio:

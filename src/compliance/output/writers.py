@@ -2,8 +2,9 @@
 
 ``findings.jsonl``, ``decisions.jsonl``, ``rejected.jsonl``, ``summary.json``,
 ``report.html`` and ``report.xlsx``. Every file is a pure function of the
-evaluation: no clock, no machine path, keys in a fixed order, so the same input,
-rules and ``--as-of`` give byte-identical files.
+evaluation: no clock, keys and lines in a fixed order, so the same input (named by
+the same path: record positions name the files as given), rules and ``--as-of``
+give byte-identical files.
 """
 
 from __future__ import annotations
