@@ -1,0 +1,39 @@
+"""The documentation says what the code does: generated pages are current, examples run."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_vocabulary_page_is_generated_from_the_vocabulary():
+    result = subprocess.run([sys.executable, str(ROOT / "docs" / "_generate_vocabulary.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def _python_blocks(path):
+    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.DOTALL)
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/cli.md"])
+def test_python_examples_run(page, capsys, monkeypatch, tmp_path):
+    blocks = _python_blocks(ROOT / page)
+    assert blocks, f"{page} has no python example"
+    monkeypatch.chdir(ROOT)  # the examples name paths from the repository root
+    for block in blocks:
+        block = block.replace('"results/"', repr(str(tmp_path / "results")))
+        exec(compile(block, page, "exec"), {"__name__": "__doc_example__"})
+    assert "tonghua-2022-10." in capsys.readouterr().out
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)\n```", readme, re.DOTALL)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
