@@ -120,6 +120,11 @@ def render(data: dict) -> str:
     out += ["## Tags (`units.tags`)", ""]
     out += _table(["name", "中文"], [[f"`{name}`", zh] for name, zh in data["tags"].items()])
 
+    out += ["## Accident grades", "",
+            "国务院令第493号 第三条, worst first; a grading rule (`national.accident-grade`) assigns them.", ""]
+    out += _table(["name", "中文", "rank"],
+                  [[f"`{name}`", _zh(body), body["rank"]] for name, body in data["accident_grades"].items()])
+
     out += ["## Event types (`events.type`)", "",
             "Attributes are given in an `attributes` JSON column or as extra columns of",
             "`events` (see [records.md](records.md#attributes)). The listed ones are typed",

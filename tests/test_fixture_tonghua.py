@@ -20,7 +20,8 @@ FIXTURE = ROOT / "fixtures" / "tonghua-2022"
 EXPECTED = FIXTURE / "expected"
 AS_OF = "2023-04-01"
 PACK = "tonghua-2022-10."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "rejected.jsonl", "summary.json", "report.html", "report.xlsx")
+OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
+                "report.xlsx")
 
 ALL_RULES = [
     "t02", "t04", "t06", "t07-a", "t07-b", "t08", "t09", "t10", "t12-a", "t12-b", "t13-a", "t13-b",
@@ -80,10 +81,32 @@ def test_findings_file_is_byte_identical_to_expected(reported):
     assert (reported / "findings.jsonl").read_bytes() == (EXPECTED / "findings.jsonl").read_bytes()
 
 
-@pytest.mark.parametrize("name", ["decisions.jsonl", "rejected.jsonl"])
-def test_no_decisions_and_no_rejected_rows(reported, everything, name):
+@pytest.mark.parametrize("name", ["rejected.jsonl", "incidents.jsonl"])
+def test_no_rejected_rows_and_no_incidents(reported, everything, name):
     assert (reported / name).read_text(encoding="utf-8") == ""
     assert (everything / name).read_text(encoding="utf-8") == ""
+
+
+def test_decisions_equal_expected(reported, everything):
+    # No accident in this export: the decisions are the documented policy defaults for missed tasks
+    # (one violated task in a year: 警示提醒 / 提醒教育; three: 通报批评).
+    expected = (EXPECTED / "decisions.jsonl").read_bytes()
+    assert (reported / "decisions.jsonl").read_bytes() == expected
+    assert (everything / "decisions.jsonl").read_bytes() == expected  # decisions do not depend on --all
+
+
+def test_every_decision_names_existing_findings(everything):
+    keys = {(f["rule_id"], f["unit_id"], f["person_id"], f["subject_id"], f["step"], f["period"], f["status"])
+            for f in _lines(everything / "findings.jsonl")}
+    decisions = _lines(everything / "decisions.jsonl")
+    assert decisions
+    for decision in decisions:
+        for cause in decision["because"]:
+            key = (cause["finding"], cause["unit_id"], cause["person_id"], cause["subject_id"], cause["step"],
+                   cause["period"], cause["status"])
+            assert key in keys, cause
+    jian_party = [d for d in decisions if d["unit_id"] == "220582-SW" and d["year"] == 2023]
+    assert [(d["level_name"], d["level"]) for d in jian_party] == [("通报批评", 2)]
 
 
 def test_summary_counts_over_all_findings(everything):

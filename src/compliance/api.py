@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from compliance.errors import EvaluationError
-from compliance.evaluation import Context, evaluate_rules
+from compliance.evaluation import Context
+from compliance.evaluation import evaluate as run_evaluation
 from compliance.facts import Facts
 from compliance.findings import REPORTED, Finding, Status
-from compliance.language import CompiledRule, Pack, load_packs
+from compliance.accountability.models import Decision, Incident
+from compliance.language import CompiledRule, Pack, ladders_of, load_packs
 from compliance.records import LoadResult, Rejection, facts_from_records, load_export
 from compliance.timeline import SHANGHAI, InstantError, parse_date, parse_instant
 
@@ -36,7 +38,8 @@ class Evaluation:
     """The outcome of one evaluation: findings, decisions, rejected records, and what ran."""
 
     findings: tuple[Finding, ...]
-    decisions: tuple[Any, ...]
+    decisions: tuple[Decision, ...]
+    incidents: tuple[Incident, ...]
     rejections: tuple[Rejection, ...]
     packs: tuple[Pack, ...]
     rules: tuple[CompiledRule, ...]
@@ -82,7 +85,14 @@ class Evaluation:
                 "by_rule": {rule: dict(sorted(c.items())) for rule, c in sorted(by_rule.items())},
                 "by_unit": {unit: dict(sorted(c.items())) for unit, c in sorted(by_unit.items())},
             },
-            "decisions": len(self.decisions),
+            "incidents": {
+                "total": len(self.incidents),
+                "by_grade": dict(sorted(Counter(incident.grade for incident in self.incidents).items())),
+            },
+            "decisions": {
+                "total": len(self.decisions),
+                "by_level_name": dict(sorted(Counter(d.level_name for d in self.decisions).items())),
+            },
         }
 
 
@@ -131,9 +141,10 @@ def _run(
     if first and last and last < first:
         raise EvaluationError("the range ends before it starts", found=f"{first}..{last}")
     context = Context(loaded.facts, moment, first, last)
-    findings = evaluate_rules(compiled, context, progress=progress)
+    result = run_evaluation(compiled, context, ladders_of(packs), progress=progress)
     return Evaluation(
-        findings=tuple(findings), decisions=(), rejections=loaded.rejections, packs=tuple(packs),
+        findings=result.findings, decisions=result.decisions, incidents=result.incidents,
+        rejections=loaded.rejections, packs=tuple(packs),
         rules=tuple(compiled), as_of=moment, first=first, last=last, records=loaded.stats,
         unit_names={unit_id: unit.name for unit_id, unit in loaded.facts.units.items()},
     )

@@ -66,6 +66,7 @@ class Finding(BaseModel):
     unit_id: str
     person_id: str | None = None
     subject_id: str | None = Field(None, description="The hazard, subordinate unit or event concerned.")
+    step: str | None = Field(None, description="For a reparation chain: the step of the chain (null otherwise).")
     period: str | None = Field(None, description="Period label (2022-Q3), a window (2022-10-16/2022-10-22), or null.")
     period_start: date | None = None
     period_end: date | None = None
@@ -85,4 +86,17 @@ class Finding(BaseModel):
             self.period_start or date.min,
             self.period or "",
             self.subject_id or "",
+            self.step or "",
         )
+
+    def reference(self) -> dict[str, Any]:
+        """What identifies this finding, as a decision's ``because`` names it."""
+        return {
+            "finding": self.rule_id,
+            "unit_id": self.unit_id,
+            "person_id": self.person_id,
+            "subject_id": self.subject_id,
+            "step": self.step,
+            "period": self.period,
+            "status": self.status.value,
+        }

@@ -65,6 +65,8 @@ class Vocabulary:
     sectors: dict[str, str]
     tags: dict[str, str]
     event_types: dict[str, EventType]
+    accident_grades: dict[str, Term]
+    grade_rank: dict[str, int]
 
     # -- checking names (rules) -------------------------------------------------
     def check(self, family: str, name: str) -> str:
@@ -175,6 +177,7 @@ _SINGULAR = {
     "sectors": "sector",
     "tags": "tag",
     "event_types": "event type",
+    "accident_grades": "accident grade",
     "person_attributes": "person attribute",
 }
 
@@ -208,6 +211,8 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
                  for name, body in data["metrics"].items()},
         sectors=dict(data["sectors"]),
         tags=dict(data["tags"]),
+        accident_grades=_terms(data["accident_grades"]),
+        grade_rank={name: body["rank"] for name, body in data["accident_grades"].items()},
         event_types={
             name: EventType(
                 name,

@@ -5,6 +5,6 @@ correct; faster evaluators must agree with it.
 """
 
 from compliance.evaluation.context import Context
-from compliance.evaluation.reference import EVALUATORS, evaluate_rules
+from compliance.evaluation.reference import EVALUATORS, Result, evaluate, evaluate_rules
 
-__all__ = ["Context", "EVALUATORS", "evaluate_rules"]
+__all__ = ["Context", "EVALUATORS", "Result", "evaluate", "evaluate_rules"]

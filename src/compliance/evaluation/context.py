@@ -10,8 +10,8 @@ order, so selecting the events of one unit in one period is a binary search.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,27 @@ class Context:
     as_of: datetime
     first: date | None = None
     last: date | None = None
+    #: Graded events (incidents) by event id, from the grading rules, evaluated first.
+    incidents: Mapping[str, Any] = field(default_factory=dict)
+
+    def units_with_region(self, code: str) -> list[Unit]:
+        """Units whose own region is exactly ``code`` (the territorial bodies of that division), by id."""
+        return self._by_region().get(code, [])
+
+    def _by_region(self) -> dict[str, list[Unit]]:
+        index = self.__dict__.get("_region_index")
+        if index is None:
+            index = {}
+            for unit in self.facts:
+                if unit.region:
+                    index.setdefault(unit.region, []).append(unit)
+            object.__setattr__(self, "_region_index", index)
+        return index
+
+    def grade_of(self, event: Event) -> str | None:
+        """The grade of the accident an event is (an incident), or names by ``accident_id``."""
+        incident = self.incidents.get(event.event_id) or self.incidents.get(event.attribute("accident_id") or "")
+        return incident.grade if incident is not None else None
 
     @property
     def as_of_day(self) -> date:

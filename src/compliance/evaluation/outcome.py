@@ -49,6 +49,19 @@ def chinese_instant(moment: datetime) -> str:
     return f"{chinese_date(local.date())}{local:%H:%M}"
 
 
+def chinese_due(due: datetime) -> str:
+    """A due instant as a deadline is written: the day for 24:00, else the day and time.
+
+    >>> from compliance.timeline import due_instant
+    >>> chinese_due(due_instant(date(2022, 9, 30))), chinese_due(datetime(2022, 9, 30, 10, 0, tzinfo=SHANGHAI))
+    ('2022年9月30日', '2022年9月30日10:00')
+    """
+    local = due.astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return chinese_date(local.date() - timedelta(days=1))
+    return chinese_instant(local)
+
+
 def chinese_when(instant: Instant) -> str:
     """An event's time as recorded: the day alone for a bare date.
 
@@ -85,6 +98,7 @@ class Outcome:
         *,
         person_id: str | None = None,
         subject_id: str | None = None,
+        step: str | None = None,
         period: Period | None = None,
         window: tuple[str, date, date] | None = None,
         due: datetime | None = None,
@@ -102,6 +116,7 @@ class Outcome:
             unit_id=unit.unit_id,
             person_id=person_id,
             subject_id=subject_id,
+            step=step,
             period=label,
             period_start=start,
             period_end=end,

@@ -15,11 +15,11 @@ from typing import Any
 
 from compliance.evaluation.context import Context, all_events, bound_units, limit_due, on_time
 from compliance.evaluation.outcome import Outcome, chinese_duration, chinese_when, evidence
-from compliance.facts import Event
+from compliance.facts import Event, Unit
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
 from compliance.language.schema import Response
-from compliance.timeline import format_duration
+from compliance.timeline import due_instant, format_duration
 from compliance.vocabulary import VOCABULARY
 
 
@@ -39,10 +39,11 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
     trigger_names = [obligation.correlate[name] for name in response_names]
 
     # Index the candidate responses once per rule by (unit?, correlation key).
+    by_unit = obligation.same_unit or obligation.from_target
     responses: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
     for event in all_events(context, obligation.response):
         key = _key(event, response_names)
-        if obligation.same_unit:
+        if by_unit:
             key = (event.unit_id, *key)
         responses[key].append(event)
 
@@ -50,10 +51,14 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
     for trigger in all_events(context, obligation.trigger, units):
         if not first <= trigger.occurred_at.day <= last:
             continue
-        unit = context.facts.units[trigger.unit_id]
+        # The unit that owes the response: the trigger's own, or (from_target) the one it reported to.
+        unit = context.facts.units.get(trigger.target_id or "") if obligation.from_target \
+            else context.facts.units[trigger.unit_id]
+        if unit is None or not _owed(obligation, context, trigger, unit):
+            continue
         key = _key(trigger, trigger_names)
-        if obligation.same_unit:
-            key = (trigger.unit_id, *key)
+        if by_unit:
+            key = (unit.unit_id, *key)
         due = limit_due(trigger, obligation.within, obligation.by_days)
         answer = next(
             (event for event in responses.get(key, []) if event.occurred_at.latest >= trigger.occurred_at.earliest),
@@ -79,3 +84,25 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
             actual=answer.occurred_at.isoformat() if answer else None,
             evidence=evidence([trigger] + ([answer] if answer else [])),
         )
+
+
+def _owed(obligation: Response, context: Context, trigger: Event, responder: Unit) -> bool:
+    """Whether a trigger owes a response at all (the grade's reporting level; the time since an accident)."""
+    if obligation.up_to:
+        # 493号令 第十条: the report goes up level by level, as far as the grade requires.
+        grade = context.grade_of(trigger) or "general"
+        top = obligation.up_to.get(grade)
+        rank = VOCABULARY.level_rank
+        if top is None or rank.get(responder.level or "", 0) <= rank[top]:
+            return False
+    if obligation.since is not None:
+        since = obligation.since
+        earlier = context.facts.events.get(str(trigger.attribute(since.key) or ""))
+        if earlier is None or earlier.type not in since.type:
+            return False
+        within = next((rule.within for rule in since.unless
+                       if all(earlier.attribute(name) in (value if isinstance(value, (list, tuple)) else (value,))
+                              for name, value in rule.where.items())), since.within)
+        if trigger.occurred_at.earliest > due_instant(earlier.occurred_at.day + within):
+            return False  # 493号令 第十三条: changes after 30 (7) days need no 补报
+    return True

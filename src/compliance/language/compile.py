@@ -28,6 +28,7 @@ from compliance.errors import ComplianceError, ErrorGroup, Position, RuleError, 
 from compliance.language.schema import (
     OBLIGATION_KINDS,
     AppliesTo,
+    Ladder,
     Citation,
     InForce,
     NotCheckable,
@@ -287,6 +288,14 @@ class _NameChecker:
         for key in ("event", "trigger", "response"):
             if isinstance(raw.get(key), dict) and (key != "event" or "type" in raw[key]):
                 self.selector(raw[key], path + (key,))
+        since = raw.get("since")
+        if isinstance(since, dict):
+            self.names("event_types", since.get("type"), path + ("since", "type"))
+            trigger_types = (raw.get("trigger") or {}).get("type") if isinstance(raw.get("trigger"), dict) else None
+            self.attribute_names(trigger_types, since.get("key"), path + ("since", "key"))
+        for grade, level in (raw.get("up_to") or {}).items():
+            self.name("accident_grades", grade, path + ("up_to", grade))
+            self.name("levels", level, path + ("up_to", grade))
         if isinstance(raw.get("tenure"), dict):
             tenure = raw["tenure"]
             if "role" in tenure:
@@ -309,6 +318,48 @@ class _NameChecker:
                 self.attribute_names(trigger_types, value, path + ("correlate", key))
         if "subject" in raw:
             self.attribute_names(trigger_types, raw["subject"], path + ("subject",))
+        self.accountability(raw, path)
+
+    def accountability(self, raw: Mapping[str, Any], path: tuple) -> None:
+        """Names inside grading, chain, ban and sanction obligations."""
+        kind = raw.get("kind")
+        if kind == "grading":
+            types = (raw.get("event") or {}).get("type")
+            for index, grade in enumerate(raw.get("grades") or []):
+                if not isinstance(grade, dict):
+                    continue
+                if "grade" in grade:
+                    self.name("accident_grades", grade["grade"], path + ("grades", index, "grade"))
+                self.attribute_names(types, grade.get("at_least") or {}, path + ("grades", index, "at_least"),
+                                     keys=True)
+        elif kind == "chain":
+            if isinstance(raw.get("start"), dict):
+                self.selector(raw["start"], path + ("start",))
+                self.attribute_names(raw["start"].get("type"), raw.get("key"), path + ("key",))
+            for index, step in enumerate(raw.get("steps") or []):
+                if not isinstance(step, dict):
+                    continue
+                for key in ("owe", "unless"):
+                    if isinstance(step.get(key), dict):
+                        self.selector(step[key], path + ("steps", index, key))
+                        self.attribute_names(step[key].get("type"), raw.get("key"), path + ("key",))
+                by = step.get("by") or {}
+                if isinstance(raw.get("start"), dict) and isinstance(by, dict) and by.get("attribute"):
+                    self.attribute_names(raw["start"].get("type"), by["attribute"],
+                                         path + ("steps", index, "by", "attribute"))
+        elif kind == "ban":
+            if isinstance(raw.get("after"), dict):
+                self.selector(raw["after"], path + ("after",))
+            self.names("accident_grades", raw.get("incident") or [], path + ("incident",))
+        elif kind == "sanction":
+            when = raw.get("when") or {}
+            if isinstance(when.get("event"), dict):
+                self.selector(when["event"], path + ("when", "event"))
+            self.names("accident_grades", when.get("grade") or [], path + ("when", "grade"))
+            for index, reach in enumerate(raw.get("reaches") or []):
+                if isinstance(reach, dict):
+                    self.names("unit_kinds", reach.get("kinds") or [], path + ("reaches", index, "kinds"))
+                    self.names("levels", reach.get("levels") or [], path + ("reaches", index, "levels"))
         ratio = raw.get("ratio") or {}
         for key in ("numerator", "denominator"):
             if key in ratio:
@@ -491,6 +542,8 @@ def load_packs(paths: Iterable[Path | str] | None = None, overrides: Overrides |
             errors.extend(group.errors)
         except ComplianceError as error:
             errors.append(error)
+    errors.extend(_check_ladders(packs))
+    errors.extend(_check_finding_triggers(packs))
     known = {rule.id: pack for pack in packs for rule in pack.rules}
     ids = [pack.id for pack in packs]
     for pack_id in sorted({i for i in ids if ids.count(i) > 1}):
@@ -526,3 +579,51 @@ def parse_override(text: str) -> tuple[str, str, Any]:
 def describe(model: BaseModel) -> dict[str, Any]:
     """A JSON-ready view of an obligation (durations as ISO 8601, dates as ISO)."""
     return json.loads(model.model_dump_json(by_alias=True, exclude_defaults=False))
+
+
+def ladders_of(packs: Iterable[Pack]) -> dict[str, Ladder]:
+    """The accountability ladders declared by the packs, by id."""
+    return {ladder.ladder: ladder for pack in packs for ladder in pack.spec.ladders}
+
+
+def _check_ladders(packs: list[Pack]) -> list[ComplianceError]:
+    """Every sanction reaches a ladder and step some loaded pack declares; ladder ids are unique."""
+    errors: list[ComplianceError] = []
+    ladders: dict[str, Ladder] = {}
+    for pack in packs:
+        for ladder in pack.spec.ladders:
+            if ladder.ladder in ladders:
+                errors.append(RuleError(f"ladder {ladder.ladder!r} is declared twice", where=Position(pack.file)))
+            ladders[ladder.ladder] = ladder
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.kind != "sanction":
+                continue
+            for reach in rule.obligation.reaches:
+                ladder = ladders.get(reach.ladder)
+                if ladder is None:
+                    errors.append(RuleError(f"{rule.id}: unknown ladder", where=rule.source, found=reach.ladder,
+                                            suggestion=closest(reach.ladder, ladders),
+                                            expected="a ladder declared by a loaded pack (the national pack "
+                                                     "declares them)"))
+                    continue
+                steps = [step.step for step in ladder.steps]
+                if reach.step not in steps:
+                    errors.append(RuleError(f"{rule.id}: unknown step of ladder {reach.ladder!r}",
+                                            where=rule.source, found=reach.step, suggestion=closest(reach.step, steps),
+                                            expected="one of " + ", ".join(steps)))
+    return errors
+
+
+def _check_finding_triggers(packs: list[Pack]) -> list[ComplianceError]:
+    """A sanction on findings names rules that are loaded (a misspelt id would never fire)."""
+    known = [rule.id for pack in packs for rule in pack.rules]
+    errors: list[ComplianceError] = []
+    for pack in packs:
+        for rule in pack.rules:
+            trigger = rule.obligation.when.findings if rule.kind == "sanction" else None
+            for rule_id in trigger.rules if trigger else ():
+                if rule_id not in known:
+                    errors.append(RuleError(f"{rule.id}: a sanction on findings of an unknown rule", where=rule.source,
+                                            found=rule_id, suggestion=closest(rule_id, known)))
+    return errors

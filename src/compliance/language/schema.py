@@ -158,6 +158,20 @@ class Deadline(Strict):
     lead_time: Duration | None = None
 
 
+class SinceException(Strict):
+    where: dict[str, Any]
+    within: Duration
+
+
+class Since(Strict):
+    """The trigger counts only within a time of the event it names (the accident of a casualty change)."""
+
+    type: Names
+    key: str = Field(description="The trigger attribute holding the earlier event's id.")
+    within: Duration
+    unless: tuple[SinceException, ...] = Field((), description="Other limits for earlier events matching 'where'.")
+
+
 class Response(Strict):
     """Every trigger event is followed by a response event within a time limit."""
 
@@ -173,7 +187,14 @@ class Response(Strict):
         description="response attribute (or field) -> trigger attribute (or field) that must be equal.",
     )
     same_unit: bool = Field(True, description="The response is recorded in the trigger's unit.")
+    from_target: bool = Field(False, description="The response is recorded in the trigger's target unit.")
     subject: str = Field("event_id", description="The trigger attribute named as the finding's subject.")
+    up_to: dict[str, str] = Field(
+        default_factory=dict,
+        description="accident grade -> level: owed only while the responding unit is below that level "
+        "(the accident is the one the trigger names by accident_id).",
+    )
+    since: Since | None = Field(None, description="Owed only for triggers within a time of an earlier event.")
 
     @model_validator(mode="before")
     @classmethod
@@ -285,12 +306,179 @@ class Prohibition(Strict):
         return self
 
 
+# -- accountability: grading, reparation chains, bans, sanctions ----------------------
+class Grade(Strict):
+    """One grade of a classification, reached when any attribute is at least its threshold."""
+
+    grade: str = Field(description="The grade's name (national: the vocabulary's accident grades).")
+    at_least: dict[str, int] = Field(
+        default_factory=dict,
+        description="attribute -> threshold; 以上 includes the number (>=). Empty for the last grade.",
+    )
+
+
+class Grading(Strict):
+    """Classify each qualifying event; the first grade (worst first) any criterion reaches wins.
+
+    The graded events are *incidents*: sanctions select them by grade.
+    """
+
+    kind: Literal["grading"]
+    event: Selector
+    grades: tuple[Grade, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _last_is_the_rest(self) -> Grading:
+        if self.grades[-1].at_least:
+            raise ValueError("the last grade takes every event no other grade reaches: give it no thresholds")
+        if any(not grade.at_least for grade in self.grades[:-1]):
+            raise ValueError("every grade but the last needs thresholds")
+        return self
+
+
+class Reach(Strict):
+    """Who a consequence reaches, and at which step of which ladder."""
+
+    to: Literal[
+        "unit", "actor", "unit_principal", "territorial", "territorial_principals", "leaders_in_charge",
+        "supervising_departments",
+    ] = Field(description="Whom, relative to the unit (and actor) of the cause.")
+    kinds: Names = Field((), description="For territorial reaches: the unit kinds (party_committee, government).")
+    levels: Names = Field((), description="For territorial reaches: the levels reached (county, city, …).")
+    ladder: str = Field(description="The ladder (territorial, departmental, person, enterprise).")
+    step: str = Field(description="The step of the ladder.")
+
+
+class FindingTrigger(Strict):
+    """Findings of other rules that bring a sanction (at least ``count`` in one year)."""
+
+    rules: Names
+    status: Names = ("violated",)
+    step: Names = Field((), description="For chain rules: only these steps.")
+    count: int = Field(1, ge=1, description="How many such findings in one assessment year.")
+
+
+class When(Strict):
+    """What brings a sanction: events (optionally of an accident of some grades), or findings."""
+
+    event: Selector | None = None
+    grade: Names = Field(
+        (), description="With 'event': the accident it is, or names (accident_id), has one of these grades."
+    )
+    findings: FindingTrigger | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> When:
+        if (self.event is None) == (self.findings is None):
+            raise ValueError("'when' names either 'event' or 'findings'")
+        if self.grade and self.event is None:
+            raise ValueError("'grade' goes with 'event'")
+        return self
+
+
+class Sanction(Strict):
+    """When something happens, consequences reach units and persons on the accountability ladders."""
+
+    kind: Literal["sanction"]
+    when: When
+    reaches: tuple[Reach, ...] = Field(min_length=1)
+
+
+class StepDue(Strict):
+    """When a chain step is owed: a limit after an anchor, or a date attribute of the starting event."""
+
+    within: Duration | None = None
+    after: str = Field("start", description="'start', or the id of an earlier step (its due instant).")
+    attribute: str | None = Field(None, description="A date attribute of the starting event (the hazard's deadline).")
+    by_days: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _counted_in_days(cls, data: Any) -> Any:
+        within = data.get("within") if isinstance(data, dict) else None
+        if isinstance(within, str) and "by_days" not in data:
+            data = {**data, "by_days": "T" not in within.upper()}
+        return data
+
+    @model_validator(mode="after")
+    def _one(self) -> StepDue:
+        if (self.within is None) == (self.attribute is None):
+            raise ValueError("a step is due either 'within' a limit or by an 'attribute' date")
+        return self
+
+
+class ChainStep(Strict):
+    """One step of a reparation chain: what is owed, by when, and what follows when it is not done."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(description="What is owed, in Chinese (used in messages).")
+    owe: Selector
+    by: StepDue
+    same_unit: bool = Field(True, description="Owed in the starting event's unit (else: any unit, by the key).")
+    if_failed: str | None = Field(None, description="Owed only when this earlier step failed (⊗: contrary-to-duty).")
+    unless: Selector | None = Field(
+        None, description="Not owed when such an event (same key) came first (e.g. rectified before the order)."
+    )
+
+
+class Chain(Strict):
+    """A reparation chain over one subject (a hazard): steps owed in order, each with its due instant."""
+
+    kind: Literal["chain"]
+    start: Selector
+    key: str = Field(description="The attribute that ties the chain's events together (hazard_id).")
+    steps: tuple[ChainStep, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Chain:
+        seen: set[str] = set()
+        for step in self.steps:
+            for name in (step.by.after if step.by.after != "start" else None, step.if_failed):
+                if name is not None and name not in seen:
+                    raise ValueError(f"step {step.id!r} refers to {name!r}, which is not an earlier step")
+            if step.id in seen:
+                raise ValueError(f"duplicate step id {step.id!r}")
+            seen.add(step.id)
+        return self
+
+
+class Ban(Strict):
+    """A tenure is forbidden to a person after an event about them (a sanction), for a time or for life."""
+
+    kind: Literal["ban"]
+    tenure: TenureSelector
+    after: Selector = Field(description="The event whose actor is banned (e.g. a dismissal over an accident).")
+    years: int | None = Field(None, ge=1, description="Calendar years (anniversary); None: for life.")
+    same_industry: bool = Field(False, description="Only units whose sectors include the accident's industry.")
+    incident: Names = Field((), description="Only when the event's accident is of these grades.")
+
+
 Obligation = Annotated[
-    Union[Periodic, Deadline, Response, Quota, Coverage, WindowObligation, Completeness, Precondition, Prohibition],
+    Union[Periodic, Deadline, Response, Quota, Coverage, WindowObligation, Completeness, Precondition, Prohibition,
+          Grading, Chain, Ban, Sanction],
     Field(discriminator="kind"),
 ]
 OBLIGATION_KINDS = ("periodic", "deadline", "response", "quota", "coverage", "window", "completeness",
-                    "precondition", "prohibition")
+                    "precondition", "prohibition", "grading", "chain", "ban", "sanction")
+
+
+class LadderStep(Strict):
+    """One step of an accountability ladder; ``consequences`` are what it brings."""
+
+    step: str
+    zh: str
+    consequences: tuple[str, ...] = ()
+    source: str = Field(description="Where the step comes from (document and article), or why it is a policy choice.")
+    policy: bool = False
+
+
+class Ladder(Strict):
+    """Ordered steps, mildest first: a step's level is its position (1 = mildest)."""
+
+    ladder: str
+    zh: str
+    applies_to: str = Field(description="Who climbs it: units of some kinds, or persons.")
+    steps: tuple[LadderStep, ...] = Field(min_length=1)
 
 
 # -- rules and packs ------------------------------------------------------------
@@ -344,3 +532,4 @@ class PackSpec(Strict):
     effective: Day
     rules: tuple[RuleSpec, ...] = ()
     not_checkable: tuple[NotCheckable, ...] = ()
+    ladders: tuple[Ladder, ...] = ()

@@ -38,9 +38,11 @@ def write_results(evaluation: Evaluation, out: Path | str, *, include_all: bool 
     folder.mkdir(parents=True, exist_ok=True)
     findings = evaluation.reported(include_all)
     paths = {name: folder / name for name in (
-        "findings.jsonl", "decisions.jsonl", "rejected.jsonl", "summary.json", "report.html", "report.xlsx")}
+        "findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
+        "report.xlsx")}
     _write_lines(paths["findings.jsonl"], findings)
     _write_lines(paths["decisions.jsonl"], evaluation.decisions)
+    _write_lines(paths["incidents.jsonl"], evaluation.incidents)
     _write_lines(paths["rejected.jsonl"], evaluation.rejections)
     summary = evaluation.summary()
     paths["summary.json"].write_text(
