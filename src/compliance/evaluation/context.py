@@ -83,7 +83,18 @@ class Context:
 
 # -- who a rule binds ------------------------------------------------------------
 def unit_matches(unit: Unit, criteria: UnitFilter) -> bool:
-    """Whether a unit meets a filter (each criterion given must hold; lists mean any)."""
+    """Whether a unit meets a filter (each criterion given must hold; lists mean any).
+
+    A rule's filter also carries its pack's jurisdiction (``within``), which must hold too.
+    A unit with no recorded region is not excluded by ``regions``: its territory is
+    unknown, and an export is presumed to come from inside the jurisdiction it is
+    checked against (excluding it would silently drop its records).
+    """
+    within = getattr(criteria, "within", None)
+    if within is not None and not unit_matches(unit, within):
+        return False
+    if criteria.regions and unit.region and not set(criteria.regions) & set(region_chain(unit.region)):
+        return False
     if criteria.kind and unit.kind not in criteria.kind:
         return False
     if criteria.level and unit.level not in criteria.level:

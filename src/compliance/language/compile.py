@@ -451,6 +451,8 @@ def load_pack(path: Path | str, overrides: Overrides | None = None) -> Pack:
                                      document)
             if compiled is not None:
                 rules.append(compiled)
+    if isinstance(document.value.get("jurisdiction"), dict):
+        checker.unit_filter(document.value["jurisdiction"], ("jurisdiction",))
     if spec is not None:
         for index, entry in enumerate(spec.not_checkable):
             if entry.id in seen:
@@ -508,9 +510,12 @@ def _compile_rule(
     )
     citation = rule.citation if rule.citation.document else rule.citation.model_copy(
         update={"document": spec.document.number or spec.document.title})
+    applies_to = rule.applies_to
+    if spec.jurisdiction is not None:
+        applies_to = applies_to.model_copy(update={"within": spec.jurisdiction})
     return CompiledRule(
         id=rule.id, pack=spec.pack, title=rule.title, title_en=rule.title_en, citation=citation,
-        applies_to=rule.applies_to, in_force=rule.in_force, obligation=obligation, parameters=parameters,
+        applies_to=applies_to, in_force=rule.in_force, obligation=obligation, parameters=parameters,
         notes=rule.notes, source=document.where(path),
     )
 

@@ -58,6 +58,7 @@ class UnitFilter(Strict):
     level: Names = Field((), description="Levels (province, city, county, township).")
     tags: Names = Field((), description="The unit has at least one of these tags.")
     sectors: Names = Field((), description="The unit has at least one of these sectors.")
+    regions: Names = Field((), description="The unit's territory lies in one of these divisions (GB/T 2260).")
 
 
 class AppliesTo(UnitFilter):
@@ -70,6 +71,7 @@ class AppliesTo(UnitFilter):
     person: dict[str, Names] = Field(
         default_factory=dict, description="Person attributes the tenure must have (employment, post)."
     )
+    within: UnitFilter | None = Field(None, description="Set when compiled: the pack's jurisdiction.")
 
     @field_validator("person", mode="before")
     @classmethod
@@ -530,6 +532,9 @@ class PackSpec(Strict):
     version: str
     document: DocumentInfo
     effective: Day
+    jurisdiction: UnitFilter | None = Field(
+        None, description="Where the document binds (its issuer's territory, system): every rule's units lie there."
+    )
     rules: tuple[RuleSpec, ...] = ()
     not_checkable: tuple[NotCheckable, ...] = ()
     ladders: tuple[Ladder, ...] = ()
