@@ -86,6 +86,7 @@ class Finding(BaseModel):
             self.period_start or date.min,
             self.period or "",
             self.subject_id or "",
+            self.due or "",  # a chain's steps in the order they fall due
             self.step or "",
         )
 

@@ -5,7 +5,8 @@ A chain starts at an event (a hazard found) and follows one subject by its key
 start or after an earlier step (after when it was done, or its due instant if it
 was not), or by a date the starting event carries (the hazard's own
 ``deadline``). A step that follows another is met only by an event after it, so
-the order 整改 → 验收 → 销号 is checked. A step with ``if_failed`` is a
+the order 整改 → 验收 → 销号 is checked (``in_order``, the default; a step such as
+"rectified after the production stop" sets it off, since any rectification counts). A step with ``if_failed`` is a
 contrary-to-duty obligation: owed only if the named step was not done by its due
 instant (``violated`` or ``late``), e.g. 停产停工 when a hazard is not rectified
 by its deadline, then 移送司法 when it is still not rectified. ``unless``
@@ -94,8 +95,9 @@ def evaluate_chain(rule: CompiledRule, context: Context) -> Iterator[Finding]:
             if due is None:
                 continue  # no due instant can be set (the hazard carries no deadline): the completeness rule says so
             dues[step.id] = due
-            # A step that follows another is done only by an event after it (整改 → 验收 → 销号, in that order).
-            since = start.occurred_at.earliest if step.by.after == "start" else anchor
+            # A step that follows a done step is met only by an event after it (整改 → 验收 → 销号, in order).
+            ordered = step.in_order and step.by.after in dones
+            since = anchor if ordered else start.occurred_at.earliest
             done = _first(owed[step.id], start.unit_id if step.same_unit else None, str(value), since)
             if done is not None:
                 dones[step.id] = done.occurred_at.latest

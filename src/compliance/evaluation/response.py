@@ -19,7 +19,7 @@ from compliance.facts import Event, Unit
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
 from compliance.language.schema import Response
-from compliance.timeline import due_instant, format_duration
+from compliance.timeline import format_duration
 from compliance.vocabulary import VOCABULARY
 
 
@@ -103,6 +103,6 @@ def _owed(obligation: Response, context: Context, trigger: Event, responder: Uni
         within = next((rule.within for rule in since.unless
                        if all(earlier.attribute(name) in (value if isinstance(value, (list, tuple)) else (value,))
                               for name, value in rule.where.items())), since.within)
-        if trigger.occurred_at.earliest > due_instant(earlier.occurred_at.day + within):
-            return False  # 493号令 第十三条: changes after 30 (7) days need no 补报
+        if trigger.occurred_at.day > earlier.occurred_at.day + within:
+            return False  # 493号令 第十三条: a change after the 30th (7th) day needs no 补报
     return True

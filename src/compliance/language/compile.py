@@ -395,7 +395,27 @@ def _substitute(raw: Any, values: Mapping[str, Any], path: tuple, collector: _Co
 
 
 # -- loading -------------------------------------------------------------------------
+_LOADED: dict[tuple[str, int, int, str], Pack] = {}
+
+
 def load_pack(path: Path | str, overrides: Overrides | None = None) -> Pack:
+    """Load and check one pack file (cached: packs are immutable; a changed file is read again).
+
+    Raises :class:`ErrorGroup` listing every error found.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_pack(path, overrides)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size,
+           json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str))
+    if key not in _LOADED:
+        _LOADED[key] = _load_pack(path, overrides)
+    return _LOADED[key]
+
+
+def _load_pack(path: Path | str, overrides: Overrides | None = None) -> Pack:
     """Load and check one pack file. Raises :class:`ErrorGroup` listing every error found.
 
     Each rule is validated on its own, and its names are checked against the

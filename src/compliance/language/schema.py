@@ -421,6 +421,9 @@ class ChainStep(Strict):
     unless: Selector | None = Field(
         None, description="Not owed when such an event (same key) came first (e.g. rectified before the order)."
     )
+    in_order: bool = Field(
+        True, description="When the step it follows was done, only an event after that counts (整改 → 验收 → 销号)."
+    )
 
 
 class Chain(Strict):
