@@ -99,8 +99,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     counts = evaluation.summary()["findings"]["by_status"]
     shown = "，".join(f"{Status(k).chinese} {v}" for k, v in counts.items() if v)
     sys.stderr.write(
-        f"已写出结果到 {args.out}/（findings.jsonl、decisions.jsonl、rejected.jsonl、summary.json、report.html、report.xlsx）\n"
-        f"结论：{shown or '无'}；被拒记录 {len(evaluation.rejections)} 条。\n"
+        f"已写出结果到 {args.out}/（findings.jsonl、decisions.jsonl、incidents.jsonl、rejected.jsonl、summary.json、"
+        f"report.html、report.xlsx）\n"
+        f"结论：{shown or '无'}；问责决定 {len(evaluation.decisions)} 项；事故 {len(evaluation.incidents)} 起；"
+        f"被拒记录 {len(evaluation.rejections)} 条。\n"
     )
     failing = {Status(value) for value in args.fail_on}
     if failing and any(finding.status in failing for finding in evaluation.findings):

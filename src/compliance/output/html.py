@@ -46,6 +46,8 @@ def render_html(evaluation: Evaluation, findings: list[Finding], summary: dict[s
                 "</tr>"
             )
         rows.append("</table>")
+    rows.extend(_incidents(evaluation))
+    rows.extend(_decisions(evaluation, units))
     packs = "、".join(f"{escape(p['pack'])} {escape(p['version'])}" for p in summary["packs"])
     totals = "，".join(f"{Status(k).chinese} {v}" for k, v in counts.items())
     rejected = summary["rejected"]
@@ -59,3 +61,34 @@ def render_html(evaluation: Evaluation, findings: list[Finding], summary: dict[s
         + "\n".join(rows)
         + "\n</body></html>\n"
     )
+
+
+def _incidents(evaluation: Evaluation) -> list[str]:
+    if not evaluation.incidents:
+        return []
+    rows = [f"<h2>事故分级：{len(evaluation.incidents)}</h2>",
+            "<table><tr><th>事故</th><th>单位</th><th>时间</th><th>等级</th><th>说明</th></tr>"]
+    for incident in evaluation.incidents:
+        rows.append(f"<tr><td><code>{_cell(incident.incident_id)}</code></td><td>{_cell(incident.unit_id)}</td>"
+                    f"<td>{_cell(incident.occurred_at)}</td><td>{_cell(incident.grade_name)}</td>"
+                    f"<td>{_cell(incident.message)}</td></tr>")
+    rows.append("</table>")
+    return rows
+
+
+def _decisions(evaluation: Evaluation, units: dict[str, str]) -> list[str]:
+    if not evaluation.decisions:
+        return []
+    rows = [f"<h2>问责决定：{len(evaluation.decisions)}</h2>",
+            "<table><tr><th>年度</th><th>单位</th><th>人员</th><th>等级</th><th>后果</th><th>依据</th></tr>"]
+    for decision in evaluation.decisions:
+        causes = "；".join(
+            " ".join(str(cause.get(key)) for key in ("sanction", "finding", "event", "incident", "subject_id",
+                                                   "period", "status") if cause.get(key))
+            for cause in decision.because
+        )
+        rows.append(f"<tr><td>{decision.year}</td><td>{_cell(units.get(decision.unit_id, decision.unit_id))}</td>"
+                    f"<td>{_cell(decision.person_id)}</td><td>{_cell(decision.level_name)}（{decision.level}）</td>"
+                    f"<td>{_cell(decision.consequences)}</td><td>{_cell(causes)}</td></tr>")
+    rows.append("</table>")
+    return rows

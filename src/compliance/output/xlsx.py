@@ -41,6 +41,17 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding]) -> bytes:
         data = finding.model_dump(mode="json")
         data["document"], data["article"] = finding.citation.document, finding.citation.article
         sheet.append([_cell(data[column]) for column in _FINDING_COLUMNS])
+    decisions = workbook.create_sheet("decisions")
+    decisions.append(["year", "unit_id", "person_id", "ladder", "level", "level_name", "consequences", "because"])
+    for decision in evaluation.decisions:
+        decisions.append([decision.year, decision.unit_id, decision.person_id, decision.ladder, decision.level,
+                          decision.level_name, _cell(decision.consequences),
+                          json.dumps(decision.because, ensure_ascii=False)])
+    incidents = workbook.create_sheet("incidents")
+    incidents.append(["incident_id", "unit_id", "occurred_at", "grade", "grade_name", "message"])
+    for incident in evaluation.incidents:
+        incidents.append([incident.incident_id, incident.unit_id, incident.occurred_at, incident.grade,
+                          incident.grade_name, incident.message])
     rejected = workbook.create_sheet("rejected")
     rejected.append(["file", "sheet", "line", "column", "reason"])
     for item in evaluation.rejections:
