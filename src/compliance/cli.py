@@ -151,8 +151,10 @@ def _rules(args: argparse.Namespace) -> int:
         listing = {
             "packs": [
                 {"pack": p.id, "version": p.version, "document": describe(p.spec.document),
+                 "jurisdiction": describe(p.spec.jurisdiction) if p.spec.jurisdiction else None,
                  "rules": [_rule_row(rule) for rule in p.rules],
-                 "not_checkable": [describe(entry) for entry in p.not_checkable]}
+                 "not_checkable": [describe(entry) for entry in p.not_checkable],
+                 "ladders": [describe(ladder) for ladder in p.spec.ladders]}
                 for p in packs
             ]
         }
@@ -164,6 +166,12 @@ def _rules(args: argparse.Namespace) -> int:
             policy = " [policy defaults]" if any(p.policy for p in rule.parameters) else ""
             print(f"  {rule.id:<32} {rule.kind:<12} {rule.title}{policy}")
         print(f"  ({len(pack.not_checkable)} obligations listed as not checkable; see --format json)")
+        for ladder in pack.spec.ladders:
+            print(f"  ladder {ladder.ladder} {ladder.zh} ({ladder.applies_to}):")
+            print(f"    order: {ladder.order_note}")
+            for level, step in enumerate(ladder.steps, 1):
+                flag = " [policy default]" if step.policy else ""
+                print(f"    {level}. {step.step:<22} {step.zh}{flag}  — {step.source}")
     return EXIT_OK
 
 

@@ -483,6 +483,7 @@ class Ladder(Strict):
     ladder: str
     zh: str
     applies_to: str = Field(description="Who climbs it: units of some kinds, or persons.")
+    order_note: str = Field(description="Where the order of the steps comes from, and what in it is a policy choice.")
     steps: tuple[LadderStep, ...] = Field(min_length=1)
 
 
