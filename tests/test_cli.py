@@ -167,3 +167,17 @@ def test_bad_instants_on_the_command_line_are_exit_2(tmp_path, argv, capsys):
     argv = [str(data) if a == "x" else a for a in argv] + ["--out", str(tmp_path / "o")]
     assert main(argv) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_rules_lists_the_ladders_with_sources_and_policy_defaults(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert "  ladder territorial 属地党委政府问责阶梯" in out
+    assert "    7. veto                   一票否决  — 通安委〔2022〕10号 正文（十二） 重大生产安全事故“一票否决”" in out
+    assert "为政策选择" in out  # the orderings the documents do not give are marked as such
+    assert "tonghua-2022-10.t24-a            sanction     重大以上事故一票否决 [policy defaults]" in out
+    assert main(["rules", "--format", "json"]) == 0
+    packs = {pack["pack"]: pack for pack in json.loads(capsys.readouterr().out)["packs"]}
+    assert [ladder["ladder"] for ladder in packs["national"]["ladders"]] == [
+        "territorial", "departmental", "enterprise", "person"]
+    assert packs["tonghua-2022-10"]["jurisdiction"]["regions"] == ["220500"]
