@@ -2,13 +2,15 @@
 
 This is the only layer that prints or decides exit codes (CONTRACT.md):
 0 when the evaluation ran, whatever it found; 1 with ``--fail-on`` and a finding
-of that status; 2 for unusable input or rules, with the reason on stderr.
+of that status (``compliance test``: a failing case); 2 for unusable input or
+rules, with the reason on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     rule_options(rules)
     rules.add_argument("rule_id", nargs="?", help="explain this rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
+
+    test = commands.add_parser("test", help="run rule authors' test cases (*.cases.yaml)")
+    test.add_argument("paths", nargs="*", type=Path, help="case files or folders (default: the shipped cases)")
+    test.add_argument("--rules", action="append", metavar="PATH", help="rule packs (default: the shipped packs)")
+    test.add_argument("--quiet", "-q", action="store_true", help="print only failing cases")
 
     check = commands.add_parser("check", help="check rule packs: exit 0 if they load, 2 with every error if not")
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the shipped packs)")
@@ -206,6 +213,18 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _test(args: argparse.Namespace) -> int:
+    from compliance.cases import run_cases
+
+    run = run_cases(args.paths or None, args.rules)
+    for outcome in run.outcomes:
+        if not (args.quiet and outcome.passed):
+            print(outcome.report())
+    passed = len(run.outcomes) - len(run.failed)
+    print(f"{passed} passed, {len(run.failed)} failed")
+    return EXIT_FOUND if run.failed else EXIT_OK
+
+
 def _report(error: ComplianceError, as_json: bool) -> None:
     errors = error.errors if isinstance(error, ErrorGroup) else [error]
     for item in errors:
@@ -219,12 +238,15 @@ def _report(error: ComplianceError, as_json: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"evaluate": _evaluate, "rules": _rules, "check": _check}
+    handlers = {"evaluate": _evaluate, "rules": _rules, "check": _check, "test": _test}
     try:
         return handlers[args.command](args)
     except ComplianceError as error:
         _report(error, getattr(args, "format", "text") == "json")
         return EXIT_UNUSABLE
+    except BrokenPipeError:  # the reader went away (`compliance rules | head`): nothing more to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, as stdout would
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -547,7 +547,8 @@ def pack_files(paths: Iterable[Path | str] | None = None) -> list[Path]:
     files: list[Path] = []
     for entry in map(Path, paths):
         if entry.is_dir():
-            files.extend(sorted(p for p in entry.glob("*.yaml") if not p.name.startswith("_")))
+            files.extend(sorted(p for p in entry.glob("*.yaml")
+                                if not p.name.startswith("_") and not p.name.endswith(".cases.yaml")))
         elif entry.exists():
             files.append(entry)
         else:
