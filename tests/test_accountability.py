@@ -238,9 +238,22 @@ def test_chain_rectified_in_time_owes_nothing_more():
 
 
 def test_chain_rectified_late_before_suspension_was_due_exempts_the_suspension():
-    steps, _ = chain_of([_hazard(), _step("hazard_rectified", "2022-09-02")])
-    assert steps == [("supervised", Status.VIOLATED), ("rectified", Status.LATE), ("suspended", Status.EXEMPT),
+    events = [_hazard(), _step("hazard_rectified", "2022-09-02")]
+    steps, result = chain_of(events, rules=("tonghua-2022-10.t29", "tonghua-2022-10.t29-sanction"))
+    # The suspension runs from the failure (24:00 of the deadline, 31 August) and is no longer needed;
+    # the chain ends there, and no suspension is decided.
+    assert steps == [("supervised", Status.VIOLATED), ("rectified", Status.LATE), ("suspended", Status.EXEMPT)]
+    assert [f.due for f in result.findings if f.step == "suspended"] == ["2022-09-04T00:00:00+08:00"]
+    assert result.decisions == ()
+
+
+def test_chain_suspended_then_rectified_counts_the_stop_before_the_late_rectification():
+    events = [_hazard(), _step("hazard_supervised", "2022-08-02", unit_id="CGOV"),
+              _step("production_suspended", "2022-09-02"), _step("hazard_rectified", "2022-09-20")]
+    steps, result = chain_of(events, rules=("tonghua-2022-10.t29", "tonghua-2022-10.t29-sanction"))
+    assert steps == [("supervised", Status.SATISFIED), ("rectified", Status.LATE), ("suspended", Status.SATISFIED),
                      ("rectified_after_suspension", Status.SATISFIED)]
+    assert decisions_of(result) == {("MINE", None, "enterprise"): ("停产停业整顿", 5)}
 
 
 def test_chain_all_the_way_to_criminal_referral():
@@ -347,3 +360,36 @@ def test_a_worse_grade_never_lowers_a_level(accident, more):
     after = _levels(run([worse], rules_only=ALL_ACCOUNTABILITY))
     for key, level in before.items():
         assert after.get(key, 0) >= level, key
+
+
+def test_a_report_to_a_national_department_reaches_the_top():
+    national = unit("MEM", "department", "national", region="100000", sectors="mining", name="应急管理部")
+    events = [_accident(deaths=10), _report("R1", "2022-08-01T10:30"),
+              _report("R2", "2022-08-01T12:00", unit_id="DEP", target="CDEP"),
+              _report("R3", "2022-08-01T13:00", unit_id="CDEP", target="PDEP"),
+              _report("R4", "2022-08-01T14:00", unit_id="PDEP", target="MEM")]
+    result = run(events, units=TERRITORY + [national],
+                 rules_only=["national.accident-grade", "national.report-upward-2h"])
+    assert [(f.unit_id, f.status) for f in result.findings] == [
+        ("CDEP", Status.SATISFIED), ("DEP", Status.SATISFIED), ("PDEP", Status.SATISFIED)]
+
+
+def test_the_tenure_ended_by_the_dismissal_is_no_breach():
+    people = [{"person_id": "boss", "name": "矿长", "unit_id": "MINE", "role": "principal", "end": "2022-10-01"},
+              {"person_id": "boss", "name": "矿长", "unit_id": "SHOP", "role": "principal", "start": "2022-10-01"}]
+    result = run([_accident(deaths=1), _dismissal()], people=people, rules_only=["national.principal-ban"])
+    assert [(f.unit_id, f.status) for f in result.findings] == [("SHOP", Status.VIOLATED)]
+
+
+def test_a_due_at_24_00_on_31_december_belongs_to_that_year():
+    from datetime import date
+
+    from compliance.accountability.sanctions import _finding_day
+    from compliance.findings import CitationOut, Finding
+
+    def due(text):
+        return Finding(rule_id="r", unit_id="u", status=Status.VIOLATED, due=text, message="",
+                       citation=CitationOut(document="", article="", text=""))
+
+    assert _finding_day(due("2023-01-01T00:00:00+08:00")) == date(2022, 12, 31)
+    assert _finding_day(due("2023-01-01T00:00:01+08:00")) == date(2023, 1, 1)

@@ -37,3 +37,23 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"```sh\n(.*?)\n```", readme, re.DOTALL)
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_coverage_page_is_current(capsys):
+    from compliance.cli import main
+
+    assert main(["rules", "--coverage", "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8"), (
+        "docs/coverage.md is out of date: compliance rules --coverage --format markdown > docs/coverage.md")
+
+
+def test_coverage_counts_rows_once_and_marks_partial_rows(capsys):
+    from compliance.cli import main
+
+    assert main(["rules", "--coverage", "--format", "json"]) == 0
+    packs = {pack["pack"]: pack for pack in __import__("json").loads(capsys.readouterr().out)}
+    rows = {row["row"]: row for row in packs["tonghua-2022-10"]["rows"]}
+    assert rows["tonghua-2022-10.t07"]["rules"] == ["tonghua-2022-10.t07-a", "tonghua-2022-10.t07-b"]
+    assert rows["tonghua-2022-10.t29"]["state"] == "encoded" and len(rows["tonghua-2022-10.t29"]["rules"]) == 3
+    assert rows["tonghua-2022-10.t40"]["state"] == "partly encoded"
+    assert rows["tonghua-2022-10.t66"]["state"] == "not checkable"

@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rule_options(rules)
     rules.add_argument("rule_id", nargs="?", help="explain this rule")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    rules.add_argument("--coverage", action="store_true",
+                       help="per document: obligations found, encoded, and not checkable with reasons")
 
     test = commands.add_parser("test", help="run rule authors' test cases (*.cases.yaml)")
     test.add_argument("paths", nargs="*", type=Path, help="case files or folders (default: the shipped cases)")
@@ -134,6 +136,7 @@ def _rule_row(rule: CompiledRule) -> dict[str, Any]:
             for p in rule.parameters
         ],
         "notes": rule.notes,
+        "row": rule.row,
         "source": str(rule.source),
     }
 
@@ -141,6 +144,8 @@ def _rule_row(rule: CompiledRule) -> dict[str, Any]:
 def _rules(args: argparse.Namespace) -> int:
     packs = load_packs(args.rules, _overrides(args.param))
     rules = [rule for pack in packs for rule in pack.rules]
+    if args.coverage:
+        return _coverage(packs, args.format)
     if args.rule_id:
         chosen = [rule for rule in rules if rule.id == args.rule_id]
         if not chosen:
@@ -179,6 +184,22 @@ def _rules(args: argparse.Namespace) -> int:
             for level, step in enumerate(ladder.steps, 1):
                 flag = " [policy default]" if step.policy else ""
                 print(f"    {level}. {step.step:<22} {step.zh}{flag}  — {step.source}")
+    return EXIT_OK
+
+
+def _coverage(packs: list[Pack], form: str) -> int:
+    from dataclasses import asdict
+
+    from compliance.language.coverage import coverage, render_markdown, render_text
+
+    report = coverage(packs)
+    if form == "json":
+        print(json.dumps([{**asdict(pack), "rows": [{**asdict(row), "state": row.state} for row in pack.rows]}
+                          for pack in report], ensure_ascii=False, indent=2))
+    elif form == "markdown":
+        sys.stdout.write(render_markdown(report))
+    else:
+        print(render_text(report))
     return EXIT_OK
 
 

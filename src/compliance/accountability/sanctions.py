@@ -25,7 +25,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from compliance.accountability.models import Decision, Incident
@@ -90,10 +90,12 @@ def _event_causes(rule: CompiledRule, context: Context, incidents: dict[str, Inc
 
 
 def _finding_day(finding: Finding) -> date:
+    """The day a finding is assessed on: its period's last day, or the day its due instant closes."""
     if finding.period_end is not None:
         return finding.period_end
     if finding.due is not None:
-        return date.fromisoformat(finding.due[:10])
+        due = datetime.fromisoformat(finding.due)
+        return due.date() - timedelta(days=1) if due.time() == time(0) else due.date()  # 24:00 closes the day before
     return date.min
 
 

@@ -7,7 +7,7 @@ sanction event to its anniversary ``years`` later (exclusive); an anniversary
 on 29 February of a common year falls on 1 March, so the ban is never shortened
 (an explicit choice: calendar arithmetic is not rounded silently). Any day of a
 matching tenure inside a ban is a violation: an appointment after the sanction,
-or staying in the role.
+or staying in the role after the day of the sanction.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def evaluate_ban(rule: CompiledRule, context: Context) -> Iterator[Finding]:
         for unit, tenure in tenures.get(person, []):
             if industry is not None and industry not in unit.sectors:
                 continue
+            if tenure.end is not None and tenure.end <= start and (tenure.start is None or tenure.start < start):
+                continue  # the tenure the sanction itself ended (dismissed that day): not a breach
             first = max(start, tenure.start) if tenure.start else start  # the first day in the role while banned
             last = tenure.end or context.as_of_day
             if (end is not None and first >= end) or last < first or first > context.as_of_day:

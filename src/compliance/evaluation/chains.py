@@ -53,9 +53,15 @@ def _first(index: dict[tuple[str, str], list[Event]], unit_id: str | None, value
 
 
 def _anchor(step: ChainStep, start: Event, dues: dict[str, datetime], dones: dict[str, datetime]) -> datetime:
-    """What a step follows: the start, or the step it names — when that was done, else its due instant."""
+    """What a step follows: the start, or the step it names — when that was done, else its due instant.
+
+    A contrary-to-duty step that follows the very step whose failure it answers
+    (停产停工 after 整改 failed) runs from the moment of the failure: that step's due.
+    """
     if step.by.after == "start":
         return start.occurred_at.latest
+    if step.if_failed == step.by.after:
+        return dues[step.by.after]
     return dones.get(step.by.after) or dues[step.by.after]
 
 
@@ -88,15 +94,16 @@ def evaluate_chain(rule: CompiledRule, context: Context) -> Iterator[Finding]:
         for step in chain.steps:
             if step.if_failed is not None and statuses.get(step.if_failed) not in FAILED:
                 continue  # the contrary-to-duty step is owed only when the earlier one failed
-            if step.by.after != "start" and step.by.after not in dues:
-                continue  # the step it follows was not owed
+            if step.by.after != "start" and (step.by.after not in dues or statuses[step.by.after] is Status.EXEMPT):
+                continue  # the step it follows was not owed, or no longer needed: the chain ends there
             anchor = _anchor(step, start, dues, dones)
             due = _due(step, start, anchor)
             if due is None:
                 continue  # no due instant can be set (the hazard carries no deadline): the completeness rule says so
             dues[step.id] = due
-            # A step that follows a done step is met only by an event after it (整改 → 验收 → 销号, in order).
-            ordered = step.in_order and step.by.after in dones
+            # A step that follows a done step is met only by an event after it (整改 → 验收 → 销号, in order);
+            # a contrary-to-duty step, by an event after the failure it answers.
+            ordered = step.in_order and (step.by.after in dones or step.if_failed == step.by.after)
             since = anchor if ordered else start.occurred_at.earliest
             done = _first(owed[step.id], start.unit_id if step.same_unit else None, str(value), since)
             if done is not None:

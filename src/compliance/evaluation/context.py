@@ -10,8 +10,10 @@ order, so selecting the events of one unit in one period is a binary search.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -77,7 +79,11 @@ class Context:
         return (first, last) if first <= last else None
 
     def known(self, event: Event) -> bool:
-        """Whether an event is known at the evaluation instant."""
+        """Whether an event is known at the evaluation instant.
+
+        (:func:`all_events` relies on this being ``occurred_at.at <= as_of``, so that
+        the known events of a time-ordered index come first.)
+        """
         return event.occurred_at.at <= self.as_of
 
 
@@ -90,18 +96,20 @@ def unit_matches(unit: Unit, criteria: UnitFilter) -> bool:
     unknown, and an export is presumed to come from inside the jurisdiction it is
     checked against (excluding it would silently drop its records).
     """
-    within = getattr(criteria, "within", None)
+    # Every rule asks this of every unit: the fields are read from the model's
+    # __dict__ (a filter without ``within`` would raise and catch an AttributeError).
+    within = criteria.__dict__.get("within")
     if within is not None and not unit_matches(unit, within):
         return False
-    if criteria.regions and unit.region and not set(criteria.regions) & set(region_chain(unit.region)):
+    if criteria.regions and unit.region and set(criteria.regions).isdisjoint(region_chain(unit.region)):
         return False
     if criteria.kind and unit.kind not in criteria.kind:
         return False
     if criteria.level and unit.level not in criteria.level:
         return False
-    if criteria.tags and not set(criteria.tags) & set(unit.tags):
+    if criteria.tags and set(criteria.tags).isdisjoint(unit.tags):
         return False
-    if criteria.sectors and not set(criteria.sectors) & set(unit.sectors):
+    if criteria.sectors and set(criteria.sectors).isdisjoint(unit.sectors):
         return False
     return True
 
@@ -141,16 +149,45 @@ class Holder:
 
         Days are counted once however many tenures cover them (overlapping rows).
         """
-        return len(_days(self.tenures, first, last) - _days(self.excluded, first, last))
+        served = _spans(self.tenures, first, last)
+        days = sum((finish - begin).days + 1 for begin, finish in served)
+        for begin, finish in served:  # the spans of each list are disjoint: no day is taken off twice
+            for other_begin, other_finish in _spans(self.excluded, first, last):
+                overlap = (min(finish, other_finish) - max(begin, other_begin)).days + 1
+                if overlap > 0:
+                    days -= overlap
+        return days
 
 
 def _days(tenures: Iterable[Tenure], first: date, last: date) -> set[date]:
+    """The days of [first, last] in any of the tenures."""
     days: set[date] = set()
+    for begin, finish in _spans(tenures, first, last):
+        days.update(begin + timedelta(days=offset) for offset in range((finish - begin).days + 1))
+    return days
+
+
+def _spans(tenures: Iterable[Tenure], first: date, last: date) -> list[tuple[date, date]]:
+    """The days of [first, last] in any of the tenures, as disjoint (first, last) spans in order.
+
+    A person's days in a quarter, counted for every quarter of every holder: spans,
+    not sets of days.
+    """
+    spans: list[tuple[date, date]] = []
     for tenure in tenures:
         begin = max(first, tenure.start) if tenure.start else first
         finish = min(last, tenure.end) if tenure.end else last
-        days.update(begin + timedelta(days=offset) for offset in range((finish - begin).days + 1))
-    return days
+        if begin <= finish:
+            spans.append((begin, finish))
+    spans.sort()
+    merged: list[tuple[date, date]] = []
+    for begin, finish in spans:
+        if merged and begin <= merged[-1][1] + timedelta(days=1):
+            if finish > merged[-1][1]:
+                merged[-1] = (merged[-1][0], finish)
+        else:
+            merged.append((begin, finish))
+    return merged
 
 
 def bound_holders(facts: Facts, applies_to: AppliesTo) -> list[Holder]:
@@ -204,7 +241,8 @@ def _target_matches(facts: Facts, event: Event, unit: Unit, selector: Selector) 
             levels = (levels - {"superior"}) | superior
         if target.level not in levels:
             return False
-    if criteria.territorial and target.region not in region_chain(unit.region):
+    # A national body (国务院部门) has every territory; others must contain the unit's.
+    if criteria.territorial and target.level != "national" and target.region not in region_chain(unit.region):
         return False
     return True
 
@@ -245,21 +283,72 @@ def events_in(
             if selects(context.facts, selector, event, actor):
                 found.append(event)
     if len(selector.type) > 1:
-        found.sort(key=lambda event: (event.occurred_at.at, event.event_id))
+        found.sort(key=_in_order)
     return found
 
 
 def all_events(context: Context, selector: Selector, units: Iterable[Unit] | None = None) -> list[Event]:
-    """Every known event a selector counts, in the given units (or all), in time order."""
+    """Every known event a selector counts, in the given units (or all), in time order.
+
+    Evaluators ask this of the largest event types (every hazard found), several
+    times a rule, so the work is cut where the answer allows: the known events of
+    a type are the first ones of its time-ordered index (:meth:`Context.known`
+    compares ``occurred_at.at``), found by binary search; a few units' events are
+    taken from the (unit, type) index instead of filtering a whole type; and the
+    selector's conditions are read once (:func:`_selection`).
+    """
+    facts = context.facts
     wanted = None if units is None else {unit.unit_id for unit in units}
-    found = [
-        event
-        for event_type in selector.type
-        for event in context.facts.events_of_type(event_type)
-        if (wanted is None or event.unit_id in wanted) and context.known(event) and selects(context.facts, selector, event)
-    ]
-    found.sort(key=lambda event: (event.occurred_at.at, event.event_id))
+    counts = _selection(facts, selector)
+    found: list[Event] = []
+    for event_type in selector.type:
+        of_type = facts.events_of_type(event_type)
+        per_unit = None if wanted is None else [facts.events_of(unit_id, event_type) for unit_id in wanted]
+        if per_unit is not None and sum(map(len, per_unit)) * 4 < len(of_type):  # sorting a few beats a scan
+            candidates = [event for events in per_unit for event in events[: _known(events, context.as_of)]]
+            candidates.sort(key=_in_order)
+        else:
+            candidates = of_type[: _known(of_type, context.as_of)]
+            if wanted is not None:
+                candidates = [event for event in candidates if event.unit_id in wanted]
+        found.extend(filter(counts, candidates))
+    if len(selector.type) > 1:  # the events of one type are in this order already
+        found.sort(key=_in_order)
     return found
+
+
+def _known(events: list[Event], as_of: datetime) -> int:
+    """How many of these time-ordered events are known at ``as_of`` (they come first)."""
+    return bisect_right(events, as_of, key=_instant)
+
+
+def _selection(facts: Facts, selector: Selector) -> Any:
+    """``selects(facts, selector, event)`` as a function of the event, its conditions read once.
+
+    A selector with an actor's role or a target asks for more than attributes:
+    :func:`selects` itself answers then.
+    """
+    if selector.actor_role is not None or selector.target is not None:
+        return lambda event: selects(facts, selector, event)
+    where = tuple((name, expected, isinstance(expected, (list, tuple))) for name, expected in selector.where.items())
+    units = facts.units
+
+    def counts(event: Event) -> bool:
+        for name, expected, listed in where:
+            value = event.attribute(name)
+            if not (value in expected if listed else value == expected):
+                return False
+        units[event.unit_id]  # as in selects: an event of a unit not in the facts is an error
+        return True
+
+    return counts
+
+
+_instant = attrgetter("occurred_at.at")
+
+
+_in_order = attrgetter("occurred_at.at", "event_id")
+"""The order of events: by instant, then id (as :class:`~compliance.facts.Facts` indexes them)."""
 
 
 # -- statuses --------------------------------------------------------------------

@@ -77,6 +77,7 @@ class CompiledRule:
     parameters: tuple[ResolvedParameter, ...]
     notes: str | None
     source: Position
+    row: str = ""
 
     @property
     def kind(self) -> str:
@@ -536,8 +537,18 @@ def _compile_rule(
     return CompiledRule(
         id=rule.id, pack=spec.pack, title=rule.title, title_en=rule.title_en, citation=citation,
         applies_to=applies_to, in_force=rule.in_force, obligation=obligation, parameters=parameters,
-        notes=rule.notes, source=document.where(path),
+        notes=rule.notes, source=document.where(path), row=rule.row or row_of(rule.id),
     )
+
+
+def row_of(identifier: str) -> str:
+    """The obligation a rule (or not-checkable entry) belongs to: its id less a one-letter suffix.
+
+    >>> row_of("tonghua-2022-10.t07-b"), row_of("taonan-mz-2022.close-loop"), row_of("national.report-1h")
+    ('tonghua-2022-10.t07', 'taonan-mz-2022.close-loop', 'national.report-1h')
+    """
+    head, dash, tail = identifier.rpartition("-")
+    return head if dash and len(tail) == 1 and tail.isalpha() and "." in head else identifier
 
 
 def pack_files(paths: Iterable[Path | str] | None = None) -> list[Path]:

@@ -509,6 +509,9 @@ class InForce(Strict):
 
 class RuleSpec(Strict):
     id: str
+    row: str | None = Field(
+        None, description="The obligation (OBLIGATIONS.md row) it encodes; default: the id less a -a/-b suffix."
+    )
     title: str = Field(description="What is owed, one short Chinese sentence (used in messages).")
     title_en: str | None = None
     citation: Citation
@@ -529,6 +532,7 @@ class DocumentInfo(Strict):
 class NotCheckable(Strict):
     id: str
     reason: str
+    row: str | None = None
 
 
 class PackSpec(Strict):
