@@ -41,6 +41,18 @@ def _as_duration(value: Any) -> Any:
     return parse_duration(value) if isinstance(value, str) else value
 
 
+def _by_days(data: Any) -> Any:
+    """Mark a limit written without a time part (P15D, P1W) as counted in calendar days.
+
+    ``PT24H`` and ``P1D`` are the same duration but not the same rule: "within 24 hours"
+    runs between instants, "within 1 day" ends at 24:00 (民法典 第二百零一条).
+    """
+    within = data.get("within") if isinstance(data, dict) else None
+    if isinstance(within, str) and "by_days" not in data:
+        data = {**data, "by_days": "T" not in within.upper()}
+    return data
+
+
 Names = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 Day = Annotated[date, BeforeValidator(_as_date)]
 Duration = Annotated[timedelta, BeforeValidator(_as_duration)]
@@ -201,10 +213,7 @@ class Response(Strict):
     @model_validator(mode="before")
     @classmethod
     def _counted_in_days(cls, data: Any) -> Any:
-        within = data.get("within") if isinstance(data, dict) else None
-        if isinstance(within, str) and "by_days" not in data:
-            data = {**data, "by_days": "T" not in within.upper()}
-        return data
+        return _by_days(data)
 
 
 class Ratio(Strict):
@@ -397,10 +406,7 @@ class StepDue(Strict):
     @model_validator(mode="before")
     @classmethod
     def _counted_in_days(cls, data: Any) -> Any:
-        within = data.get("within") if isinstance(data, dict) else None
-        if isinstance(within, str) and "by_days" not in data:
-            data = {**data, "by_days": "T" not in within.upper()}
-        return data
+        return _by_days(data)
 
     @model_validator(mode="after")
     def _one(self) -> StepDue:
