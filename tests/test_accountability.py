@@ -98,9 +98,14 @@ def test_report_within_one_hour(reported, status):
 
 
 def test_a_report_to_a_department_outside_the_territory_does_not_count():
+    other = unit("ODEP", "department", "city", region="220600", sectors="mining", name="白山市应急管理局")
+    events = [_accident(deaths=1), _report("R1", "2022-08-01T10:30", target="ODEP")]
+    (finding,) = run(events, units=TERRITORY + [other], rules_only=["national.report-1h"]).findings
+    assert finding.status is Status.VIOLATED
+    # 县级以上: the city or province department of the place is as good as the county's.
     events = [_accident(deaths=1), _report("R1", "2022-08-01T10:30", target="PDEP")]
     (finding,) = run(events, rules_only=["national.report-1h"]).findings
-    assert finding.status is Status.VIOLATED
+    assert finding.status is Status.SATISFIED
 
 
 @pytest.mark.parametrize(("deaths", "owed_by"), [
