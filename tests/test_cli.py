@@ -143,8 +143,7 @@ def test_check_and_rules_on_the_shipped_packs(capsys):
     assert "ok  tonghua-2022-10 1.0.0: 52 rules, 40 not checkable" in out
     assert main(["rules", "--format", "json"]) == 0
     listing = json.loads(capsys.readouterr().out)
-    assert [p["pack"] for p in listing["packs"]] == [
-        "district-2023", "jilin-rf-2022-80", "national", "taonan-mz-2022", "tonghua-2022-10"]
+    assert [p["pack"] for p in listing["packs"]] == ["district-2023", "henan-hkk-2022", "jilin-rf-2022-80", "national", "taonan-mz-2022", "tonghua-2022-10"]
     pack = listing["packs"][-1]
     rules = {rule["id"]: rule for rule in pack["rules"]}
     assert rules["tonghua-2022-10.t07-b"]["parameters"][0]["policy"] is True

@@ -428,13 +428,16 @@ def test_same_input_gives_same_findings_in_any_record_order():
 
 
 def test_every_finding_names_rule_citation_and_message():
+    from compliance.language import load_packs
+
+    documents = {pack.id: pack.spec.document.number or pack.spec.document.title for pack in load_packs()}
     result = evaluate(units=[PC, DEPT], as_of="2023-04-01")
-    assert result.findings
+    assert {f.rule_id.split(".")[0] for f in result.findings} >= {"tonghua-2022-10"}
     for finding in result.findings:
-        assert finding.citation.document == "通安委〔2022〕10号"
+        pack = finding.rule_id.split(".")[0]
+        assert finding.citation.document == documents[pack] or pack == "national"
         assert finding.citation.article and finding.citation.text
         assert finding.message.endswith("。")
-        assert finding.rule_id.startswith("tonghua-2022-10.")
 
 
 def test_coverage_counts_an_event_at_24_00_of_the_due_day():

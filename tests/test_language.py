@@ -160,7 +160,7 @@ def test_parse_override():
 
 def test_shipped_packs_load_and_cite_their_articles():
     packs = {pack.id: pack for pack in load_packs()}
-    assert sorted(packs) == ["district-2023", "jilin-rf-2022-80", "national", "taonan-mz-2022", "tonghua-2022-10"]
+    assert sorted(packs) == ["district-2023", "henan-hkk-2022", "jilin-rf-2022-80", "national", "taonan-mz-2022", "tonghua-2022-10"]
     pack = packs["tonghua-2022-10"]
     ids = {rule.id for rule in pack.rules}
     for row in ("t02", "t04", "t06", "t07-a", "t07-b", "t08", "t09", "t10", "t12-a", "t12-b", "t13-a", "t13-b",
