@@ -25,9 +25,12 @@ document submissions that the rules date before July 2022, in June 2022):
   bare dates, and a few ``2022/9/30 14:05`` and ``2022年9月30日`` forms.
 * measures: enforcement officers and vehicles of every department.
 
+Event rows are in time order, oldest first, as an information system exports
+them (``--order generated`` or ``random`` for others); ``--bad-rows`` rows the
+loader must reject (an unknown unit, a date that does not parse) come last.
 The number of units and of events is exact; the output is a pure function of
-(--units, --events, --seed, --bad-rows). Rows are written with ``csv.writer``
-without building models: a million events take well under a minute.
+(--units, --events, --seed, --bad-rows, --order). Rows are written with
+``csv.writer`` without building models: a million events take well under a minute.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import random
 import sys
 import time
 from datetime import date, timedelta
+from operator import itemgetter
 from pathlib import Path
 
 YEAR_START = date(2022, 7, 1)
@@ -105,18 +109,23 @@ class Instants:
         i = day + self.offset
         if hour is None:
             hour = rng.randrange(8, 19)
-        minute = rng.randrange(0, 60, 5)
+        minute = rng.randrange(60)
+        second = rng.randrange(60) if rng.random() < 0.3 else 0  # most systems record minutes
+        self.key = ((day * 24 + hour) * 60 + minute) * 60 + second  # when it happened, for the order of rows
         r = rng.random()
         if r < 0.48:
-            return f"{self.iso[i]}T{hour:02d}:{minute:02d}:00+08:00"
+            return f"{self.iso[i]}T{hour:02d}:{minute:02d}:{second:02d}+08:00"
         if r < 0.63:  # UTC: 8 hours earlier, same day for office hours
-            return f"{self.iso[i]}T{hour - 8:02d}:{minute:02d}:00Z"
+            return f"{self.iso[i]}T{hour - 8:02d}:{minute:02d}:{second:02d}Z"
         if r < 0.83:
-            return f"{self.iso[i]} {hour:02d}:{minute:02d}:00"
+            return f"{self.iso[i]} {hour:02d}:{minute:02d}:{second:02d}"
         if r < 0.97:
+            self.key = day * 86400
             return self.iso[i]
         if r < 0.99:
+            self.key -= second
             return f"{self.slash[i]} {hour:02d}:{minute:02d}"
+        self.key = day * 86400
         return self.chinese[i]
 
     def date(self, day: int) -> str:
@@ -124,7 +133,8 @@ class Instants:
 
 
 class Generator:
-    def __init__(self, units: int, events: int, seed: int, bad_rows: int) -> None:
+    def __init__(self, units: int, events: int, seed: int, bad_rows: int, order: str = "time") -> None:
+        self.order = order
         self.rng = random.Random(seed)
         self.target_units = units
         self.target_events = events
@@ -289,12 +299,20 @@ class Generator:
                 self.measures.append([unit_id, "enforcement_officers", str(officers + rng.randrange(1, 6)), later])
 
     # -- events --------------------------------------------------------------------
-    def write_events(self, writer) -> int:
-        self.writer = writer
+    def write_events(self, writer, order: str) -> int:
+        """Make the events, then write them in ``order``: ``time`` (as a system exports them,
+        oldest first), ``generated`` (unit by unit, then the enterprises' activity) or ``random``."""
+        self.rows: list[tuple[int, list[str]]] = []
         self.written = 0
         self.governance()
         governance = self.written
         self.activity()
+        if order == "time":
+            self.rows.sort(key=itemgetter(0))  # stable: events at the same moment keep their order
+        elif order == "random":
+            self.rng.shuffle(self.rows)
+        writer.writerows(row for _key, row in self.rows)
+        del self.rows
         return governance
 
     def emit(self, unit_id: str, type_: str, when: str, actor: str = "", target: str = "",
@@ -305,8 +323,8 @@ class Generator:
         event_id = f"E{self.event_seq:08d}"
         rng = self.rng
         remark = "补录" if rng.random() < 0.03 else ""
-        self.writer.writerow([event_id, unit_id, type_, when, actor, target,
-                              json.dumps(attributes, ensure_ascii=False) if attributes else "", remark])
+        self.rows.append((self.instants.key, [event_id, unit_id, type_, when, actor, target,
+                          json.dumps(attributes, ensure_ascii=False) if attributes else "", remark]))
         self.written += 1
         return event_id
 
@@ -554,7 +572,7 @@ class Generator:
                              "remark"])
             bad = min(self.bad_rows, self.target_events)
             self.target_events -= bad
-            governance = self.write_events(writer)
+            governance = self.write_events(writer, self.order)
             for k in range(bad):  # rows the loader must reject: an unknown unit, a date that does not parse
                 self.event_seq += 1
                 if k % 2:
@@ -575,10 +593,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--bad-rows", type=int, default=10,
                         help="rows the loader must reject (unknown unit, bad date), included in --events (default 10)")
+    parser.add_argument("--order", choices=("time", "generated", "random"), default="time",
+                        help="order of the event rows: time (oldest first, as systems export them; default), "
+                             "generated (unit by unit) or random")
     parser.add_argument("--out", type=Path, required=True, help="output folder (created)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    counts = Generator(args.units, args.events, args.seed, args.bad_rows).write(args.out)
+    counts = Generator(args.units, args.events, args.seed, args.bad_rows, args.order).write(args.out)
     elapsed = time.perf_counter() - began
     print(f"wrote {args.out}: {counts['units']} units, {counts['people']} people, {counts['events']} events "
           f"({counts['governance_events']} for the rules' duties), {counts['measures']} measures "

@@ -398,3 +398,9 @@ def test_a_due_at_24_00_on_31_december_belongs_to_that_year():
 
     assert _finding_day(due("2023-01-01T00:00:00+08:00")) == date(2022, 12, 31)
     assert _finding_day(due("2023-01-01T00:00:01+08:00")) == date(2023, 1, 1)
+
+
+def test_an_accident_recorded_after_the_evaluation_instant_is_not_known():
+    change = event("C1", "MINE", "casualties_changed", "2022-10-10", attributes={"accident_id": "A1", "deaths": 2})
+    later = _accident(at="2022-10-20T10:00", deaths=1)
+    assert run([change, later], rules_only=["national.supplement"], as_of="2022-10-15").findings == ()

@@ -320,6 +320,10 @@ def test_civil_air_defence_ledger(all_findings):
         ("jilin-rf-2022-80.ledger-b", "RF-HZ-02", "rectified"): "satisfied",
         ("jilin-rf-2022-80.ledger-b", "RF-HZ-02", "closed"): "late",
         ("jilin-rf-2022-80.major-supervised", "RF-HZ-01", None): "satisfied",
+        ("jilin-rf-2022-80.graded", "RF-HZ-01-FX", None): "satisfied",
+        ("jilin-rf-2022-80.graded", "RF-HZ-02-FX", None): "satisfied",
+        ("jilin-rf-2022-80.watch-a", None, None): "violated",  # the 人防 mall keeps no daily watch record
+        ("jilin-rf-2022-80.watch-b", "RF-HZ-01", None): "violated",
     }
 
 
@@ -337,9 +341,14 @@ def test_lifetime_ban_in_the_same_industry_only(all_findings, decisions):
     assert (same["status"], same["unit_id"], same["actual"]) == ("violated", "QY-HN-11", "2023-03-01")
     other = _one(all_findings, rule_id="national.principal-ban-lifetime", person_id="E-BAN-R")
     assert (other["status"], other["unit_id"]) == ("satisfied", "QY-LH-07")  # now in road transport
-    assert not [f for f in all_findings if f["rule_id"] == "national.principal-ban" and f["person_id"] != "E-BAN-P"]
-    assert _decision(decisions, "QY-LH-01", "E-BAN-Q", 2022)["level_name"] == "终身禁业"
-    assert _decision(decisions, "QY-LH-07", "E-BAN-R", 2023)["level_name"] == "终身禁业"
+    # Both were sentenced (刑事处罚): the five-year ban holds in any industry.
+    five_years = {(f["person_id"], f["unit_id"], f["status"]) for f in all_findings
+                  if f["rule_id"] == "national.principal-ban" and f["person_id"] in ("E-BAN-Q", "E-BAN-R")}
+    assert five_years == {("E-BAN-Q", "QY-HN-11", "violated"), ("E-BAN-R", "QY-LH-10", "violated")}
+    for unit_id, person_id, year in (("QY-LH-01", "E-BAN-Q", 2022), ("QY-LH-07", "E-BAN-R", 2023)):
+        decision = _decision(decisions, unit_id, person_id, year)
+        assert decision["level_name"] == "移送司法"
+        assert "终身不得担任本行业生产经营单位的主要负责人" in decision["consequences"]
 
 
 # -- every decision can be traced -------------------------------------------------------------

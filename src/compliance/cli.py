@@ -65,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check rule packs: exit 0 if they load, 2 with every error if not")
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the shipped packs)")
     check.add_argument("--format", choices=["text", "json"], default="text")
+
+    watch = commands.add_parser("watch", help="follow events (JSON Lines on stdin); write findings as decided")
+    watch.add_argument("data", type=Path, help="export folder or workbook with the master data (units, people, measures)")
+    rule_options(watch)
+    watch.add_argument("--until", help="at the end of input, advance to this instant and write the rest (default: now)")
+    watch.add_argument("--all", action="store_true", help="also write satisfied, open and exempt findings")
+    watch.add_argument("--mapping", type=Path, help="mapping file (default: DATA/mapping.yaml if present)")
+    watch.add_argument("--encoding", help="CSV encoding of DATA (default: detected UTF-8 or GB18030)")
     return parser
 
 
@@ -246,6 +254,32 @@ def _test(args: argparse.Namespace) -> int:
     return EXIT_FOUND if run.failed else EXIT_OK
 
 
+def _watch(args: argparse.Namespace) -> int:
+    """Findings as JSON Lines on stdout as they are decided; refused lines and counts on stderr."""
+    from compliance.findings import REPORTED, Finding
+    from compliance.output.writers import _line
+    from compliance.streaming import Monitor
+    from compliance.streaming.monitor import _moment
+    from compliance.streaming.watch import Tally, follow
+
+    until = _moment(args.until, "--until") if args.until else None
+    with Monitor.from_export(args.data, mapping=args.mapping, encoding=args.encoding, rules=args.rules,
+                             overrides=_overrides(args.param), keep_findings=False) as monitor:
+        if monitor.ignored_events:
+            sys.stderr.write(f"注意：{args.data} 中的 {monitor.ignored_events} 条事件未读入（watch 只从标准输入读取事件）。\n")
+        shown, tally = (set(Status) if args.all else set(REPORTED)), Tally()
+        for item in follow(monitor, sys.stdin, until=until, tally=tally):
+            if not isinstance(item, Finding):
+                sys.stderr.write(f"{item}\n")
+            elif item.status in shown:
+                sys.stdout.write(_line(item) + "\n")
+                sys.stdout.flush()
+    sys.stderr.write(f"读入事件 {tally.lines} 行：处理 {tally.fed}，拒绝 {tally.refused}，重复 {tally.repeated}，"
+                     f"晚于 --until 未处理 {tally.after_until}；结论 {tally.findings} 条；主数据被拒记录 "
+                     f"{len(monitor.rejections)} 条。\n")
+    return EXIT_OK
+
+
 def _report(error: ComplianceError, as_json: bool) -> None:
     errors = error.errors if isinstance(error, ErrorGroup) else [error]
     for item in errors:
@@ -259,7 +293,7 @@ def _report(error: ComplianceError, as_json: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"evaluate": _evaluate, "rules": _rules, "check": _check, "test": _test}
+    handlers = {"evaluate": _evaluate, "rules": _rules, "check": _check, "test": _test, "watch": _watch}
     try:
         return handlers[args.command](args)
     except ComplianceError as error:

@@ -16,10 +16,13 @@ normalised), and event attributes the vocabulary types are typed.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import compress, islice, repeat
+from operator import attrgetter, eq
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -196,6 +199,25 @@ class Event(_Record):
 _EVENT_FIELDS = {"event_id", "unit_id", "type", "actor_id", "target_id"}
 
 
+def attribute_values(events: Iterable[Event], name: str) -> Iterator[Any]:
+    """``event.attribute(name)`` of each event, in order, with the loop in C.
+
+    Evaluators ask one attribute of every event of a type (every hazard found);
+    calling :meth:`Event.attribute` a million times costs more than the rest.
+
+    >>> event = Event(event_id="E1", unit_id="U1", type="hazard_found", occurred_at="2022-09-30",
+    ...               attributes={"hazard_id": "H1"})
+    >>> list(attribute_values([event], "hazard_id")), list(attribute_values([event], "unit_id"))
+    (['H1'], ['U1'])
+    """
+    if name in _EVENT_FIELDS:
+        return map(attrgetter(name), events)
+    return map(dict.get, map(_ATTRIBUTES, events), repeat(name))
+
+
+_ATTRIBUTES = attrgetter("attributes")
+
+
 class Measure(_Record):
     """A counted quantity of a unit at a date (``enforcement_officers`` = 12 on 2022-09-30)."""
 
@@ -235,6 +257,282 @@ class Measure(_Record):
         return parse_date(value)
 
 
+# -- building records fast ------------------------------------------------------------
+# Loading a large export validates one model per row. pydantic calls the Python
+# validators above once per field, which makes a million events take about 20
+# microseconds each. The builders below give, for the rows that loaders meet
+# almost always (text values), the very model that validation would give, at a
+# fraction of the cost: the same functions read instants, dates and vocabulary
+# names and type attributes, and the instance is put together as
+# ``model_construct`` does. Anything else (a value that is not text, a name or a
+# date that does not read, an attribute that does not type, a missing or unknown
+# field) makes a builder return None, and the caller validates the row with the
+# model as before, which gives the same record or the same error.
+
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+_intern = sys.intern
+_NOT_TEXT = object()  # a value the fast path leaves to pydantic
+
+
+def _id(value: Any) -> Any:
+    """``_optional_text`` then ``str | None`` for text; ``_NOT_TEXT`` for anything else.
+
+    Ids are interned: a million events name a few thousand units and people.
+    """
+    if value.__class__ is str:
+        value = value.strip()
+        return _intern(value) if value else None
+    return None if value is None else _NOT_TEXT
+
+
+def _record(model: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
+    """An instance of ``model`` from values validated already, as ``model_construct`` makes it.
+
+    ``fields_set`` is shared by the records given the same fields: records are
+    frozen, and pydantic copies the set before changing it (``model_copy``).
+    """
+    record = _object_new(model)
+    _object_setattr(record, "__dict__", values)
+    _object_setattr(record, "__pydantic_fields_set__", fields_set)
+    _object_setattr(record, "__pydantic_extra__", None)
+    _object_setattr(record, "__pydantic_private__", None)
+    return record
+
+
+def _plain_keys(attributes: dict[Any, Any]) -> bool:
+    """Whether every key is text that ``str_strip_whitespace`` leaves as it is."""
+    for key in attributes:
+        if key.__class__ is not str or key.strip() != key:
+            return False
+    return True
+
+
+def _fields_sets(names: Iterable[str]) -> Any:
+    """The fields-set of each distinct tuple of input keys (None if one is not a field)."""
+    known = frozenset(names)
+    sets: dict[tuple[str, ...], set[str] | None] = {}
+
+    def fields_set(keys: tuple[str, ...]) -> set[str] | None:
+        found = sets.get(keys, _NOT_TEXT)
+        if found is _NOT_TEXT:
+            found = sets[keys] = set(keys) if known.issuperset(keys) else None
+        return found  # type: ignore[return-value]
+
+    return fields_set
+
+
+_CACHE_LIMIT = 1 << 16
+
+
+def _coercer(kind: object) -> Any:
+    """``VOCABULARY.coerce(kind, value)``, with text (what CSV gives) typed without the general path.
+
+    A ``string`` attribute is the stripped text (None if empty). Coercing text is
+    a pure function with an immutable result, so the results of the first
+    distinct texts are kept: grades, yes/no, deadlines, categories repeat, and
+    their records then share one value. Anything else goes the general way, which
+    also gives the errors.
+    """
+    coerce = VOCABULARY.coerce
+    known: dict[str, Any] = {}  # text -> typed value; equal values are shared (a category, a name)
+
+    if kind == "string":
+        def string(value: Any) -> Any:
+            if value.__class__ is not str:
+                return coerce(kind, value)
+            result = known.get(value, _NOT_TEXT)
+            if result is _NOT_TEXT:
+                result = value.strip() or None
+                if len(known) < _CACHE_LIMIT:
+                    known[value] = result
+            return result
+        return string
+
+    def typed(value: Any) -> Any:
+        if value.__class__ is not str:
+            return coerce(kind, value)
+        result = known.get(value, _NOT_TEXT)
+        if result is _NOT_TEXT:
+            result = coerce(kind, value)
+            if len(known) < _CACHE_LIMIT:
+                known[value] = result
+        return result
+    return typed
+
+
+class _EventBuilder:
+    """Builds events as :func:`event_builder` says."""
+
+    def __init__(self) -> None:
+        self.fields_set = _fields_sets(Event.model_fields)
+        self.days: dict[str, Instant] = {}  # bare dates repeat: their instants are shared
+        self.attributes = {
+            name: tuple((attribute, _coercer(kind), kind == "integer") for attribute, kind in declared.attributes)
+            for name, declared in VOCABULARY.event_types.items()
+        }
+
+    def __call__(self, data: dict[str, Any]) -> Event | None:
+        """``Event(**data)``, or None: then validate ``data`` with the model."""
+        names = self.fields_set(tuple(data))
+        if names is None:
+            return None
+        event_id, kind, moment = data.get("event_id"), data.get("type"), data.get("occurred_at")
+        unit_id, actor_id, target_id = _id(data.get("unit_id")), _id(data.get("actor_id")), _id(data.get("target_id"))
+        if event_id.__class__ is not str or kind.__class__ is not str or unit_id is None or unit_id is _NOT_TEXT \
+                or actor_id is _NOT_TEXT or target_id is _NOT_TEXT or moment is None:
+            return None
+        given = data.get("attributes", _NOT_TEXT)
+        if given is _NOT_TEXT:
+            given = None
+        elif given.__class__ is dict:
+            given = dict(given)
+        else:
+            return None
+        return self.make(event_id.strip(), unit_id, kind.strip(), moment, actor_id, target_id, given, names)
+
+    def make(self, event_id: str, unit_id: str, kind: str, moment: Any, actor_id: str | None,
+             target_id: str | None, attributes: dict[str, Any] | None, names: set[str]) -> Event | None:
+        """The event of stripped text fields (``moment`` may be any value); ``attributes`` is taken over.
+
+        ``names`` is the set of the fields given. None when validation must decide.
+        """
+        if not event_id:
+            return None
+        try:
+            coercions = self.attributes.get(kind)
+            if coercions is None:
+                kind = VOCABULARY.normalise("event_types", kind)
+                coercions = self.attributes[kind]
+            if moment.__class__ is str and len(moment) <= 10:
+                instant = self.days.get(moment)
+                if instant is None:
+                    instant = parse_instant(moment)
+                    if len(self.days) < _CACHE_LIMIT:
+                        self.days[moment] = instant
+            else:
+                instant = parse_instant(moment)
+            if attributes is None:
+                attributes = {}
+            elif attributes:
+                if not _plain_keys(attributes):
+                    return None
+                for name, coerce, counted in coercions:
+                    if name in attributes:
+                        value = attributes[name] = coerce(attributes[name])
+                        if value is None:
+                            del attributes[name]
+                        elif counted and value < 0:
+                            return None
+        except Exception:  # a reason pydantic will give
+            return None
+        record = _object_new(Event)  # as _record does, written out: this runs once per event
+        _object_setattr(record, "__dict__", {
+            "event_id": event_id, "unit_id": _intern(unit_id), "type": _intern(kind), "occurred_at": instant,
+            "actor_id": actor_id if actor_id is None else _intern(actor_id),
+            "target_id": target_id if target_id is None else _intern(target_id),
+            "attributes": attributes,
+        })
+        _object_setattr(record, "__pydantic_fields_set__", names)
+        _object_setattr(record, "__pydantic_extra__", None)
+        _object_setattr(record, "__pydantic_private__", None)
+        return record
+
+
+def event_builder() -> _EventBuilder:
+    """A builder of events: ``build(data)`` is ``Event(**data)`` done fast, or None (see above).
+
+    ``build.make(...)`` takes the fields one by one, for a reader that has them so.
+    Each builder keeps its own small caches (the instants of bare dates, typed
+    attribute values), so that records share equal values.
+
+    >>> build = event_builder()
+    >>> data = {"event_id": "E1", "unit_id": "U1", "type": "生产安全事故", "occurred_at": "2022-09-30 14:00",
+    ...         "attributes": {"deaths": "2"}}
+    >>> build(data) == Event(**data), build(data).attributes
+    (True, {'deaths': 2})
+    >>> build({**data, "occurred_at": "2022-09-31"}) is None  # validation will say why
+    True
+    """
+    return _EventBuilder()
+
+
+def tenure_builder() -> Any:
+    """A function ``build(data) -> Tenure | None``: ``Tenure(**data)`` done fast, or None (as for events).
+
+    >>> build = tenure_builder()
+    >>> data = {"person_id": "P1", "name": "王伟", "unit_id": "U1", "role": "从业人员", "start": "2022/9/1",
+    ...         "attributes": {"employment": "dispatched"}}
+    >>> build(data) == Tenure(**data), build(data).start
+    (True, datetime.date(2022, 9, 1))
+    >>> build({**data, "end": "2022-08-31"}) is None  # ends before it starts
+    True
+    """
+    fields_set = _fields_sets(Tenure.model_fields)
+    roles = VOCABULARY.roles
+    normalise, coerce = VOCABULARY.normalise, VOCABULARY.coerce
+    person_attributes = tuple(VOCABULARY.person_attributes.items())
+    days: dict[str, date] = {}
+
+    def day(value: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is str:
+            found = days.get(value)
+            if found is None:
+                text = value.strip()
+                if not text:
+                    return None
+                if len(days) >= _CACHE_LIMIT:
+                    days.clear()
+                found = days[value] = parse_date(text)
+            return found
+        if value.__class__ is date:
+            return value
+        return _NOT_TEXT
+
+    def build(data: dict[str, Any]) -> Tenure | None:
+        names = fields_set(tuple(data))
+        if names is None:
+            return None
+        person_id = _id(data.get("person_id"))
+        unit_id = _id(data.get("unit_id"))
+        name = data.get("name")
+        role = data.get("role")
+        if person_id is None or person_id is _NOT_TEXT or unit_id is None or unit_id is _NOT_TEXT \
+                or name.__class__ is not str or role.__class__ is not str:
+            return None
+        name = name.strip()
+        role = role.strip()
+        if not name:
+            return None
+        try:
+            if role not in roles:
+                role = normalise("roles", role)
+            start, end = day(data.get("start")), day(data.get("end"))
+            if start is _NOT_TEXT or end is _NOT_TEXT or (start and end and end < start):
+                return None
+            given = data.get("attributes", _NOT_TEXT)
+            if given is _NOT_TEXT:
+                typed: dict[str, Any] = {}
+            elif given.__class__ is dict and _plain_keys(given):
+                typed = dict(given)
+                for attribute, type_ in person_attributes:
+                    if attribute in typed:
+                        typed[attribute] = coerce(type_, typed[attribute])
+            else:
+                return None
+        except Exception:  # a reason pydantic will give
+            return None
+        return _record(Tenure, {
+            "person_id": person_id, "name": name, "unit_id": unit_id, "role": _intern(role),
+            "start": start, "end": end, "attributes": typed,
+        }, names)
+
+    return build
+
+
+@lru_cache(maxsize=1 << 16)  # pure, and asked for every unit by every territorial rule
 def region_chain(code: str | None) -> tuple[str, ...]:
     """The region codes that contain ``code``, itself first (GB/T 2260 prefixes).
 
@@ -287,27 +585,52 @@ class Facts:
         self.measures: tuple[Measure, ...] = tuple(measures)
 
     # -- indexes ---------------------------------------------------------------
+    def _index_events(self) -> None:
+        """Build ``_by_unit_type``, its ``_keys`` and ``_by_type`` together: each list in (instant, id) order.
+
+        All events are put in that order once (:func:`_in_order`) and dealt out to
+        the indexes in one pass, so a million events are touched three times
+        rather than eight.
+        """
+        ordered, instants = _in_order(list(self.events.values()))
+        by_unit_type: dict[tuple[str, str], list[Event]] = {}
+        keys: dict[tuple[str, str], list[datetime]] = {}
+        by_type: dict[str, list[Event]] = {}
+        for event, at in zip(ordered, instants):
+            kind = event.type
+            key = (event.unit_id, kind)
+            found = by_unit_type.get(key)
+            if found is None:
+                by_unit_type[key] = [event]
+                keys[key] = [at]
+            else:
+                found.append(event)
+                keys[key].append(at)
+            found = by_type.get(kind)
+            if found is None:
+                by_type[kind] = [event]
+            else:
+                found.append(event)
+        self.__dict__.update(_by_unit_type=by_unit_type, _keys=keys, _by_type=by_type)
+
     @cached_property
     def _by_unit_type(self) -> dict[tuple[str, str], list[Event]]:
-        index: dict[tuple[str, str], list[Event]] = defaultdict(list)
-        for event in self.events.values():
-            index[(event.unit_id, event.type)].append(event)
-        for events in index.values():
-            events.sort(key=_event_order)
-        return dict(index)
+        self._index_events()
+        return self.__dict__["_by_unit_type"]
 
     @cached_property
     def _by_type(self) -> dict[str, list[Event]]:
-        index: dict[str, list[Event]] = defaultdict(list)
-        for event in self.events.values():
-            index[event.type].append(event)
-        for events in index.values():
-            events.sort(key=_event_order)
-        return dict(index)
+        self._index_events()
+        return self.__dict__["_by_type"]
 
     @cached_property
     def _keys(self) -> dict[tuple[str, str], list[datetime]]:
-        return {key: [event.occurred_at.at for event in events] for key, events in self._by_unit_type.items()}
+        self._index_events()
+        return self.__dict__["_keys"]
+
+    @cached_property
+    def _sorted_units(self) -> list[Unit]:
+        return sorted(self.units.values(), key=lambda unit: unit.unit_id)
 
     @cached_property
     def _children(self) -> dict[str, list[Unit]]:
@@ -370,6 +693,11 @@ class Facts:
         """All events of a type, in time order."""
         return self._by_type.get(event_type, [])
 
+    @cached_property
+    def _events_have_units(self) -> bool:
+        """Whether every event's unit is among the units (always so for loaded records)."""
+        return self.units.keys() >= set(map(_UNIT_ID, self.events.values()))
+
     def children(self, unit_id: str) -> list[Unit]:
         """Direct subordinates (units whose ``parent_id`` is this unit), by id."""
         return self._children.get(unit_id, [])
@@ -401,7 +729,35 @@ class Facts:
         return self.units.get(unit.parent_id) if unit.parent_id else None
 
     def __iter__(self) -> Iterator[Unit]:
-        return iter(sorted(self.units.values(), key=lambda unit: unit.unit_id))
+        """The units by id (sorted once: every rule walks them)."""
+        return iter(self._sorted_units)
+
+
+_EVENT_ID = attrgetter("event_id")
+_EVENT_INSTANT = attrgetter("occurred_at.at")
+_UNIT_ID = attrgetter("unit_id")
+
+
+def _in_order(events: list[Event]) -> tuple[list[Event], list[datetime]]:
+    """The events sorted by (instant, id), and their instants.
+
+    Sorted by instant alone, then each run of events at the same instant by id:
+    the same order as sorting on (instant, id) pairs, several times faster, and
+    about linear when the export is in time order already, as most are.
+    """
+    events.sort(key=_EVENT_INSTANT)
+    instants = list(map(_EVENT_INSTANT, events))
+    count = len(instants)
+    same = list(compress(range(1, count), map(eq, instants, islice(instants, 1, None))))  # i: at i-1 == at i
+    run = 0
+    while run < len(same):
+        end = run
+        while end + 1 < len(same) and same[end + 1] == same[end] + 1:
+            end += 1
+        first, last = same[run] - 1, same[end] + 1
+        events[first:last] = sorted(events[first:last], key=_EVENT_ID)
+        run = end + 1
+    return events, instants
 
 
 def _event_order(event: Event) -> tuple[datetime, str]:

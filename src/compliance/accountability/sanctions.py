@@ -62,7 +62,7 @@ class Application:
 
 
 def _industry(context: Context, event: Event, unit: Unit) -> str | None:
-    accident = context.facts.events.get(str(event.attribute("accident_id") or "")) if event.type != "accident" else event
+    accident = context.event(event.attribute("accident_id")) if event.type != "accident" else event
     for candidate in (event, accident):
         if candidate is not None and candidate.attribute("industry"):
             return str(candidate.attribute("industry"))

@@ -37,7 +37,7 @@ def anniversary(day: date, years: int) -> date:
 
 
 def _industry(context: Context, event: Event) -> str | None:
-    accident = context.facts.events.get(event.attribute("accident_id") or "")
+    accident = context.event(event.attribute("accident_id"))
     if accident is None:
         return None
     industry = accident.attribute("industry")

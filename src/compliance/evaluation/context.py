@@ -11,13 +11,17 @@ order, so selecting the events of one unit in one period is a binary search.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import date, datetime, timedelta
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from typing import Any
 
-from compliance.facts import Event, Facts, Tenure, Unit, region_chain
+from pydantic import BaseModel
+
+from compliance.facts import Event, Facts, Tenure, Unit, attribute_values, region_chain
 from compliance.findings import Status
 from compliance.language.compile import CompiledRule
 from compliance.language.schema import AppliesTo, Selector, TenureSelector, UnitFilter
@@ -86,6 +90,11 @@ class Context:
         """
         return event.occurred_at.at <= self.as_of
 
+    def event(self, event_id: object) -> Event | None:
+        """The event with this id, if it is known at the evaluation instant (else None)."""
+        event = self.facts.events.get(str(event_id or ""))
+        return event if event is not None and self.known(event) else None
+
 
 # -- who a rule binds ------------------------------------------------------------
 def unit_matches(unit: Unit, criteria: UnitFilter) -> bool:
@@ -115,8 +124,24 @@ def unit_matches(unit: Unit, criteria: UnitFilter) -> bool:
 
 
 def bound_units(facts: Facts, applies_to: AppliesTo) -> list[Unit]:
-    """The units a rule binds, by id."""
-    return [unit for unit in facts if unit_matches(unit, applies_to)]
+    """The units a rule binds, by id.
+
+    Rules share filters (every rule on party committees of a pack's jurisdiction),
+    so the answer is kept with the facts for each filter, as :func:`unit_matches`
+    reads it: the fields of ``applies_to`` less those that choose people.
+    """
+    if not isinstance(applies_to, BaseModel):
+        return [unit for unit in facts if unit_matches(unit, applies_to)]
+    key = (type(applies_to), applies_to.model_dump_json(exclude=_PEOPLE_FIELDS))
+    cache = facts.__dict__.setdefault("_bound_units", {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [unit for unit in facts if unit_matches(unit, applies_to)]
+    return list(found)
+
+
+_PEOPLE_FIELDS = {"role", "other_than", "person"}
+"""Fields of :class:`AppliesTo` that choose the people of the units, not the units."""
 
 
 def tenure_matches(tenure: Tenure, role: str, where: dict[str, tuple[Any, ...]]) -> bool:
@@ -299,7 +324,6 @@ def all_events(context: Context, selector: Selector, units: Iterable[Unit] | Non
     """
     facts = context.facts
     wanted = None if units is None else {unit.unit_id for unit in units}
-    counts = _selection(facts, selector)
     found: list[Event] = []
     for event_type in selector.type:
         of_type = facts.events_of_type(event_type)
@@ -311,7 +335,7 @@ def all_events(context: Context, selector: Selector, units: Iterable[Unit] | Non
             candidates = of_type[: _known(of_type, context.as_of)]
             if wanted is not None:
                 candidates = [event for event in candidates if event.unit_id in wanted]
-        found.extend(filter(counts, candidates))
+        found.extend(_selected(facts, selector, candidates))
     if len(selector.type) > 1:  # the events of one type are in this order already
         found.sort(key=_in_order)
     return found
@@ -322,29 +346,29 @@ def _known(events: list[Event], as_of: datetime) -> int:
     return bisect_right(events, as_of, key=_instant)
 
 
-def _selection(facts: Facts, selector: Selector) -> Any:
-    """``selects(facts, selector, event)`` as a function of the event, its conditions read once.
+def _selected(facts: Facts, selector: Selector, events: list[Event]) -> list[Event]:
+    """The events that :func:`selects` counts (no actor), in their order, tested a condition at a time.
 
-    A selector with an actor's role or a target asks for more than attributes:
-    :func:`selects` itself answers then.
+    Each ``where`` condition is applied to all the events left (``map`` and
+    ``compress`` run the loop in C), then each remaining event's unit is looked
+    up, as :func:`selects` does. A selector with an actor's role or a target asks
+    for more than attributes: :func:`selects` itself answers then.
     """
     if selector.actor_role is not None or selector.target is not None:
-        return lambda event: selects(facts, selector, event)
-    where = tuple((name, expected, isinstance(expected, (list, tuple))) for name, expected in selector.where.items())
-    units = facts.units
-
-    def counts(event: Event) -> bool:
-        for name, expected, listed in where:
-            value = event.attribute(name)
-            if not (value in expected if listed else value == expected):
-                return False
-        units[event.unit_id]  # as in selects: an event of a unit not in the facts is an error
-        return True
-
-    return counts
+        return [event for event in events if selects(facts, selector, event)]
+    for name, expected in selector.where.items():
+        values = attribute_values(events, name)
+        if isinstance(expected, (list, tuple)):
+            events = list(compress(events, map(expected.__contains__, values)))  # value in expected
+        else:
+            events = list(compress(events, map(eq, values, repeat(expected))))  # value == expected
+    if not facts._events_have_units:  # as in selects, an event of a unit not in the facts is an error
+        deque(map(facts.units.__getitem__, map(_unit_id, events)), maxlen=0)
+    return events
 
 
 _instant = attrgetter("occurred_at.at")
+_unit_id = attrgetter("unit_id")
 
 
 _in_order = attrgetter("occurred_at.at", "event_id")

@@ -97,7 +97,7 @@ def _owed(obligation: Response, context: Context, trigger: Event, responder: Uni
             return False
     if obligation.since is not None:
         since = obligation.since
-        earlier = context.facts.events.get(str(trigger.attribute(since.key) or ""))
+        earlier = context.event(trigger.attribute(since.key))
         if earlier is None or earlier.type not in since.type:
             return False
         within = next((rule.within for rule in since.unless

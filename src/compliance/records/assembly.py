@@ -20,6 +20,8 @@ from __future__ import annotations
 import gc
 import json
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
 from pathlib import Path
@@ -28,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from compliance.errors import ComplianceError, ErrorGroup, Position, RecordError, closest
-from compliance.facts import Facts
+from compliance.facts import Facts, event_builder, tenure_builder
 from compliance.records.kinds import ATTRIBUTES, FAMILY_FIELDS, KINDS, ORDER, RecordKind
 from compliance.records.mapping import Mapping, Scalar
 from compliance.records.readers import RawRow, Source
@@ -39,6 +41,10 @@ MEMORY = "<memory>"
 # "attribute deaths: …" (events) or "employment: …" (people): the attribute an error names.
 _ATTRIBUTE_MESSAGE = re.compile(r"(?:attribute )?([^\s:]+): (.*)", re.DOTALL)
 _LIST_SEPARATOR = re.compile(r"[;；]")
+
+_BUILDERS = {"events": event_builder, "people": tenure_builder}
+_NO_READER = object()
+"""Fast builders of the models of the kinds with many rows (see :func:`compliance.facts.event_builder`)."""
 
 Target = str | tuple[str, str] | None
 """What a problem is about: a model field, ``("attribute", name)``, or nothing in particular."""
@@ -155,6 +161,78 @@ class _Plan:
             if name in attributes:
                 attributes[name] = _map_value(attributes[name], table)
         return attributes
+
+
+_EVENT_REQUIRED = ("event_id", "unit_id", "type", "occurred_at")
+
+
+def _event_reader(plan: _Plan, build: Any, width: int) -> Any:
+    """``read(values) -> Event | None``: :meth:`_Plan.input` and the event builder in one step.
+
+    For the rows of a header-based file whose values are text (CSV: all of them)
+    and fill every column. A row it cannot take as simply (a value that is not
+    text, a short row, attributes that are not a JSON object or that disagree with
+    their own column, any value validation must judge) gives None, and the row
+    goes the long way, which gives the same record or says why not. None as well
+    when the plan maps values (a mapping's value tables).
+    """
+    if plan.field_maps or plan.attribute_maps:
+        return None
+    index = {name: position for position, name in plan.fields}
+    if not all(name in index for name in _EVENT_REQUIRED):
+        return None
+    i_event, i_unit, i_type, i_moment = (index[name] for name in _EVENT_REQUIRED)
+    i_actor, i_target = index.get("actor_id"), index.get("target_id")
+    i_attributes = plan.attributes_index
+    extras = plan.extras
+    make = build.make
+    # the fields given, by (actor given) | (target given) << 1 | (attributes given) << 2
+    names = [
+        build.fields_set(_EVENT_REQUIRED + (("actor_id",) if mask & 1 else ()) + (("target_id",) if mask & 2 else ())
+                         + ((ATTRIBUTES,) if mask & 4 else ()))
+        for mask in range(8)
+    ]
+    # json.loads less its Python wrapper: the text is stripped, so it is valid JSON
+    # exactly when the scanner reads it whole.
+    scan = json.JSONDecoder().scan_once
+    intern = sys.intern
+
+    def read(values: Any) -> Any:
+        if len(values) != width:
+            return None
+        try:
+            event_id = values[i_event].strip()
+            unit_id = values[i_unit].strip()
+            kind = values[i_type].strip()
+            moment = values[i_moment].strip()
+            actor = values[i_actor].strip() if i_actor is not None else ""
+            target = values[i_target].strip() if i_target is not None else ""
+            attributes = None
+            if i_attributes is not None:
+                text = values[i_attributes].strip()
+                if text:
+                    attributes, end = scan(text, 0)
+                    if end != len(text) or attributes.__class__ is not dict:
+                        return None
+                    # the same few names in every row: share them (a string less per attribute)
+                    attributes = dict(zip(map(intern, attributes), attributes.values()))
+            for position, name in extras:
+                value = values[position].strip()
+                if value:
+                    if attributes is None:
+                        attributes = {name: value}
+                    elif name in attributes and attributes[name] != value:
+                        return None
+                    else:
+                        attributes[name] = value
+        except Exception:  # not text, not JSON: the long way says what is wrong
+            return None
+        if not (unit_id and kind and moment):
+            return None
+        mask = (1 if actor else 0) | (2 if target else 0) | (4 if attributes else 0)
+        return make(event_id, unit_id, kind, moment, actor or None, target or None, attributes or None, names[mask])
+
+    return read
 
 
 def _attributes_object(value: Any) -> dict[str, Any]:
@@ -278,7 +356,14 @@ class Assembler:
         checks_unit = spec.references_unit
         unit_ids = self.unit_ids
         accepted = self.accepted[source.kind]
+        # key -> index of its first record in firsts and lines (unique keys), or the records of the key (people)
         seen: dict[Any, Any] = {}
+        firsts: list[Any] = []
+        lines = array("q")
+        builder = _BUILDERS.get(source.kind)
+        build = builder() if builder is not None else None
+        readers: dict[tuple[str, ...], Any] = {}
+        read: Any = None  # the one-step reader of the current columns, if any
         plans: dict[tuple[str, ...], _Plan | _RowProblem] = {}
         ignored: dict[str, None] = {}
         last_columns: tuple[str, ...] | None = None
@@ -325,11 +410,22 @@ class Assembler:
                             ignored.update(dict.fromkeys(plan.ignored))
                     broken = plan if isinstance(plan, _RowProblem) else None
                     last_columns = columns
+                    read = readers.get(columns, _NO_READER)
+                    if read is _NO_READER:
+                        read = readers[columns] = (
+                            _event_reader(plan, build, len(columns))
+                            if source.kind == "events" and source.numbered and broken is None else None
+                        )
                 if broken is not None:
                     reject(line, columns, values, *(broken.place or (None, None)), broken.reason)
                     continue
                 try:
-                    record = model(**plan.input(values))  # type: ignore[union-attr]
+                    record = read(values) if read is not None else None
+                    if record is None:
+                        data = plan.input(values)  # type: ignore[union-attr]
+                        record = build(data) if build is not None else None
+                        if record is None:  # not the common case: pydantic validates it, or says why not
+                            record = model(**data)
                 except _RowProblem as error:
                     reject(line, columns, values, *locate(error.target, columns), error.reason)
                     continue
@@ -346,15 +442,20 @@ class Assembler:
             key = key_of(record)
             previous = seen.get(key)
             if previous is None:
-                seen[key] = (record, line) if unique else [record]
+                if unique:
+                    seen[key] = len(lines)
+                    firsts.append(record)
+                    lines.append(line)
+                else:
+                    seen[key] = [record]
                 accepted.append(record)
             elif unique:
-                if previous[0] == record:
+                if firsts[previous] == record:
                     duplicates += 1
                 else:
                     reject(
                         line, columns, values, *locate(spec.key_field, columns),
-                        f"{spec.key_field}: duplicate of {_place(source.file, source.sheet, previous[1])} "
+                        f"{spec.key_field}: duplicate of {_place(source.file, source.sheet, lines[previous])} "
                         + ("with a different value" if spec.key_field == "value" else "with different content"),
                     )
             elif record in previous:  # people: the same person may hold several roles; only copies merge
