@@ -23,6 +23,7 @@ from compliance.testing import (
     Export,
     check_escalation,
     check_period_partition,
+    check_rule,
     determinism,
     duplicate_rows,
     evaluation_instants,
@@ -70,7 +71,9 @@ def test_every_public_name_is_documented():
 
 
 def test_the_implementation_is_private():
-    assert {name for name in vars(testing) if isinstance(vars(testing)[name], types.ModuleType)} <= {
+    # Names starting with "@" are pytest's assertion rewriting (active when the package's pytest plugin is installed).
+    assert {name for name in vars(testing)
+            if isinstance(vars(testing)[name], types.ModuleType) and not name.startswith("@")} <= {
         "_strategies", "_properties", "_hypothesis"}
 
 
@@ -325,3 +328,18 @@ def test_escalation_compares_decisions_ladder_by_ladder():
 def test_escalation_refuses_what_is_not_decisions(bad):
     with pytest.raises(ArgumentError):
         check_escalation(bad, [])
+
+
+def test_a_compiled_rule_is_checked_as_given_with_its_parameters():
+    """A rule loaded with a per-run override is checked with that value, beside the rules of its packs."""
+    from compliance import load_packs
+
+    packs = load_packs(overrides={"tonghua-2022-10.t07-b": {"within": "P7D"}})
+    rule = next(rule for pack in packs for rule in pack.rules if rule.id == "tonghua-2022-10.t07-b")
+    meeting = Event(event_id="M1", unit_id="SW-1", type="standing_committee_safety_meeting",
+                    occurred_at="2022-08-01T09:00")
+    minutes = Event(event_id="F1", unit_id="SW-1", type="minutes_forwarded", occurred_at="2022-08-10",
+                    attributes={"meeting_id": "M1"})
+    export = EXPORT.replace(units=[*EXPORT.units], events=[meeting])
+    monotonicity(rule, export, export.adding(minutes), as_of="2022-12-01")
+    settings(max_examples=5)(check_rule(rule, properties=[order_independence]))()
