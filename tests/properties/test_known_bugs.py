@@ -1,12 +1,11 @@
-"""Evaluator bugs the properties found, each pinned by its smallest example (strict xfail until fixed).
+"""Evaluator bugs the properties found, each pinned by its smallest example (fixed; the examples stay as guards).
 
-When the owner fixes one, its test starts to pass, strict xfail turns that into a failure, and the
-marker comes off: the example then guards against the bug coming back.
+Each was first pinned as a strict xfail; once it was fixed the marker came off, and the example
+now guards against the bug coming back.
 """
 
 from __future__ import annotations
 
-import pytest
 
 from compliance.testing import Export, monotonicity
 
@@ -37,13 +36,11 @@ def test_an_on_time_report_within_the_hour_is_satisfied():
     assert _report_1h(Export(units=UNITS, events=(ACCIDENT, ON_TIME))) == [("satisfied", ("A1", "R1"))]
 
 
-@pytest.mark.xfail(strict=True, reason=BARE_DATE_RESPONSE)
 def test_a_bare_date_report_of_the_same_day_does_not_make_an_on_time_report_late():
     found = _report_1h(Export(units=UNITS, events=(ACCIDENT, ON_TIME, SAME_DAY_BARE_DATE)))
-    assert found == [("satisfied", ("A1", "R1"))]  # actual: [("late", ("A1", "R2"))]
+    assert found == [("satisfied", ("A1", "R1"))]  # was [("late", ("A1", "R2"))] before the fix
 
 
-@pytest.mark.xfail(strict=True, reason=BARE_DATE_RESPONSE)
 def test_monotonicity_of_report_1h_holds_on_the_smallest_example():
     export = Export(units=UNITS, events=(ACCIDENT, ON_TIME))
     monotonicity("national.report-1h", export, export.adding(SAME_DAY_BARE_DATE), as_of="2022-10-01")

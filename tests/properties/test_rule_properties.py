@@ -30,17 +30,6 @@ PACKS = loaded_packs()
 RULES = {rule.id: rule for pack in PACKS for rule in pack.rules}
 PER_RULE = examples_per_rule(len(RULES))
 
-# A response limit in hours (PT1H, PT24H): the evaluator answers a trigger with the correlated response
-# that sorts first by its instant, and a bare-date response sorts at 00:00 of its day but counts as done
-# at 24:00, so adding one on the day of an on-time response turns satisfied into late. Pinned in
-# test_known_bugs.py; until it is fixed, monotonicity of these rules is expected to fail.
-BARE_DATE_RESPONSE_BUG = "bug: a bare-date response on the day of an on-time one makes a response limit in hours late"
-
-
-def _hit_by_bare_date_response_bug(rule):
-    return rule.kind == "response" and not rule.obligation.by_days
-
-
 def _without_monotonicity(rule):
     """Why no monotonicity is claimed for a rule (None: one is)."""
     if rule.kind == "chain":
@@ -83,17 +72,7 @@ def _run(rule_id, properties):
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_shipped_rule_properties(rule_id):
     rule = RULES[rule_id]
-    chosen = properties_for(rule, rules=PACKS)
-    if _hit_by_bare_date_response_bug(rule):
-        chosen = tuple(prop for prop in chosen if prop is not monotonicity)  # checked below
-    _run(rule_id, chosen)
-
-
-@pytest.mark.parametrize("rule_id", sorted(rule_id for rule_id, rule in RULES.items()
-                                          if _hit_by_bare_date_response_bug(rule)))
-@pytest.mark.xfail(reason=BARE_DATE_RESPONSE_BUG, strict=False)
-def test_monotonicity_of_responses_limited_in_hours(rule_id):
-    settings(max_examples=PER_RULE)(check_rule(rule_id, rules=PACKS, properties=[monotonicity]))()
+    _run(rule_id, properties_for(rule, rules=PACKS))
 
 
 def test_every_shipped_rule_is_covered_by_monotonicity_order_and_time_zones():

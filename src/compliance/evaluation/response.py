@@ -60,9 +60,12 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
         if by_unit:
             key = (unit.unit_id, *key)
         due = limit_due(trigger, obligation.within, obligation.by_days)
-        answer = next(
+        # The answer is the correlated response done first: a bare date counts as done at the end
+        # of its day, so a report dated only by the day must not win over a timed one of that day.
+        answer = min(
             (event for event in responses.get(key, []) if event.occurred_at.latest >= trigger.occurred_at.earliest),
-            None,
+            key=lambda event: (event.occurred_at.latest, event.occurred_at.at, event.event_id),
+            default=None,
         )
         if answer is not None:
             status = Status.SATISFIED if on_time(answer, due) else Status.LATE

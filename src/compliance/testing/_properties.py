@@ -72,21 +72,24 @@ def _rule(rule: Any, rules: Any) -> tuple[CompiledRule, tuple[Pack, ...]]:
     """The compiled rule and packs to evaluate it with (a pack holding just that rule object)."""
     if isinstance(rule, CompiledRule):
         packs = loaded_packs(rules)
-        home = next((pack for pack in packs if pack.id == rule.pack), None)
-        if home is None:
+        if not any(pack.id == rule.pack for pack in packs):
             raise ArgumentError(f"no loaded pack is the pack of rule {rule.id}", found=rule.pack,
                                 expected="rules= naming the pack file the rule comes from")
-        return rule, (_with_rules(home, (rule,)),)
+        # This very rule (with its parameters as given) in place of its namesake, with the other rules
+        # (a sanction's findings, the grading rules) beside it.
+        return rule, tuple(_with_rule(pack, rule) if pack.id == rule.pack else pack for pack in packs)
     if not isinstance(rule, str):
         raise ArgumentError("rule must be a rule id or a CompiledRule", found=type(rule).__name__)
     chosen, packs = resolve_rules(rules, [rule])
     return chosen[0], packs
 
 
-def _with_rules(pack: Pack, rules: tuple[CompiledRule, ...]) -> Pack:
+def _with_rule(pack: Pack, rule: CompiledRule) -> Pack:
+    """``pack`` with ``rule`` in place of the rule of its id (or added)."""
     from dataclasses import replace
 
-    return replace(pack, rules=rules)
+    rules = tuple(rule if known.id == rule.id else known for known in pack.rules)
+    return replace(pack, rules=rules if rule in rules else (*rules, rule))
 
 
 def _moment(as_of: Any) -> datetime:
