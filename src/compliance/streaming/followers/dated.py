@@ -15,6 +15,7 @@ for ``late``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from bisect import insort
 from collections.abc import Hashable
 
@@ -26,15 +27,16 @@ from compliance.streaming.followers.base import ORDER, Follower, day_start
 from compliance.streaming.network import Role
 
 
-class _Dated(Follower):
+class _Dated(Follower, ABC):
     """What deadlines and windows share: one slot per bound unit, a date range the run may exclude."""
 
     def roles(self) -> list[Role]:
         return [Role("event", self.rule.obligation.event, self.rule.applies_to)] if self.active else []
 
     @property
+    @abstractmethod
     def active(self) -> bool:
-        raise NotImplementedError
+        """Whether the rule's date range lies in the run at all (each kind says how)."""
 
     def _unit(self, unit_id: str, events: list[Event]) -> list[Finding]:
         return self.by_unit([unit_id], events)[unit_id]
