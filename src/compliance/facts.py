@@ -258,9 +258,9 @@ class Measure(_Record):
 
 
 # -- building records fast ------------------------------------------------------------
-# Loading a large export validates one model per row. pydantic calls the Python
-# validators above once per field, which makes a million events take about 20
-# microseconds each. The builders below give, for the rows that loaders meet
+# Loading a large export validates one model per row, and pydantic calls the
+# Python validators above once per field: that was most of the time of loading a
+# million events. The builders below give, for the rows that loaders meet
 # almost always (text values), the very model that validation would give, at a
 # fraction of the cost: the same functions read instants, dates and vocabulary
 # names and type attributes, and the instance is put together as
@@ -475,6 +475,7 @@ def tenure_builder() -> Any:
     days: dict[str, date] = {}
 
     def day(value: Any) -> Any:
+        """``_dates``, for text and dates; ``_NOT_TEXT`` for anything else."""
         if value is None:
             return None
         if value.__class__ is str:
@@ -483,9 +484,9 @@ def tenure_builder() -> Any:
                 text = value.strip()
                 if not text:
                     return None
-                if len(days) >= _CACHE_LIMIT:
-                    days.clear()
-                found = days[value] = parse_date(text)
+                found = parse_date(text)
+                if len(days) < _CACHE_LIMIT:
+                    days[value] = found
             return found
         if value.__class__ is date:
             return value

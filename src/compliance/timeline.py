@@ -177,9 +177,6 @@ def _in_shanghai(moment: datetime) -> datetime:
 
 _new_object = object.__new__
 _set_attribute = object.__setattr__
-_combine = datetime.combine
-_date_fromisoformat = date.fromisoformat
-_datetime_fromisoformat = datetime.fromisoformat
 
 
 def _make(at: datetime, date_only: bool) -> Instant:
@@ -289,43 +286,26 @@ def parse_date(value: object) -> date:
 
 
 def _parse_text(value: str) -> Instant:
-    """The fast path: ``date``/``datetime.fromisoformat``; anything they refuse goes the slow way.
-
-    This runs once per record, so :func:`_in_shanghai` and :func:`_make` are written
-    out here: the calls cost as much as the work.
-    """
+    """The fast path: ``date``/``datetime.fromisoformat``; anything they refuse goes the slow way."""
     text = value.strip()
     if len(text) <= 10:
         try:
-            day = _date_fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             return _parse_text_slowly(value, text)
         if "W" in text and not _WEEK_DATE.fullmatch(text):
             raise InstantError(value, _REASON_WEEK)
-        at = _combine(day, _MIDNIGHT, SHANGHAI)
-        date_only = True
-    else:
-        try:
-            moment = _datetime_fromisoformat(text)
-        except ValueError:
-            return _parse_text_slowly(value, text)
-        # fromisoformat takes any character between date and time; only T and space are ISO-like.
-        if text[10] not in _TIME_SEPARATORS and text[8] not in _TIME_SEPARATORS:
-            return _parse_text_slowly(value, text)
-        if "W" in text and not _WEEK_DATE.fullmatch(text):
-            raise InstantError(value, _REASON_WEEK)
-        zone = moment.tzinfo
-        if zone is None or (zone is not SHANGHAI and moment.utcoffset() == _UTC_PLUS_8):
-            at = _combine(moment.date(), moment.time(), SHANGHAI)
-        elif zone is SHANGHAI:
-            at = moment
-        else:
-            at = moment.astimezone(SHANGHAI)
-        date_only = False
-    instant = _new_object(Instant)
-    _set_attribute(instant, "at", at)
-    _set_attribute(instant, "date_only", date_only)
-    return instant
+        return _make(datetime.combine(day, _MIDNIGHT, SHANGHAI), True)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return _parse_text_slowly(value, text)
+    # fromisoformat takes any character between date and time; only T and space are ISO-like.
+    if text[10] not in _TIME_SEPARATORS and text[8] not in _TIME_SEPARATORS:
+        return _parse_text_slowly(value, text)
+    if "W" in text and not _WEEK_DATE.fullmatch(text):
+        raise InstantError(value, _REASON_WEEK)
+    return _make(_in_shanghai(moment), False)
 
 
 def _parse_text_slowly(value: str, text: str) -> Instant:

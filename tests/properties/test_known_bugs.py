@@ -6,7 +6,6 @@ now guards against the bug coming back.
 
 from __future__ import annotations
 
-
 from compliance.testing import Export, monotonicity
 
 UNITS = (

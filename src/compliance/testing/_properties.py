@@ -8,7 +8,8 @@ naming the rule, the property and the findings that differ. Each property draws
 its own variants (:meth:`Property.variants`), so that one ``@given`` test can
 check them all (:func:`check_rule`).
 
-Findings are compared by their key: (rule, unit, person, period, subject).
+Findings are compared by their key (rule, unit, person, period, subject, step),
+incidents by their event, decisions by (unit, person, year, ladder).
 """
 
 from __future__ import annotations
@@ -914,7 +915,8 @@ def check_rule(
     Assign it to a ``test_…`` name in a test module, or call it. Exports are
     drawn with :func:`~compliance.testing.exports` for the rule (or from
     ``exports``), evaluation instants with
-    :func:`~compliance.testing.evaluation_instants` (or ``as_of``: a strategy or
+    :func:`~compliance.testing.evaluation_instants` over the rule's time in force
+    and just before, at and after its due instants (or ``as_of``: a strategy or
     one instant); each property draws its own variant of each export. Settings
     (``max_examples``…) come from the active Hypothesis profile, or decorate the
     returned test with ``@settings(...)``. ``observe`` is called with what each

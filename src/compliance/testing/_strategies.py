@@ -238,13 +238,17 @@ def _draw_moment(draw: Any, lo: date, hi: date, edge_kinds: Sequence[PeriodKind]
         base = _pick(draw, tuple(extra))
         shift = _pick(draw, _DELTAS + (-_ONE_DAY, _ONE_DAY, timedelta(days=-3), timedelta(days=3)))
         return _clamp(base + shift, lo, hi)
-    naive = draw(st.datetimes(min_value=datetime.combine(lo, time(0)), max_value=datetime.combine(hi, _END_OF_DAY)))
+    # A day, then a time of day drawn on its own (office hours often): st.datetimes favours midnight.
+    day = draw(st.dates(lo, hi))
+    if draw(st.booleans()):
+        seconds = draw(st.integers(8 * 3600, 18 * 3600))
+    else:
+        seconds = draw(st.integers(0, 86399))
     precision = _pick(draw, ("minute", "minute", "second", "microsecond"))
     if precision == "minute":
-        naive = naive.replace(second=0, microsecond=0)
-    elif precision == "second":
-        naive = naive.replace(microsecond=0)
-    return naive.replace(tzinfo=SHANGHAI)
+        seconds -= seconds % 60
+    micro = draw(st.integers(0, 999_999)) if precision == "microsecond" else 0
+    return _start_of(day) + timedelta(seconds=seconds, microseconds=micro)
 
 
 _ALL_KINDS = tuple(PeriodKind)
@@ -1048,7 +1052,8 @@ def _moment_text(draw: Any, scene: _Scene, rule: CompiledRule, near: Sequence[da
     # Mostly while the rule is in force (a month either side), where events change findings.
     lo = min(max(scene.lo, rule.in_force.from_ - timedelta(days=30)), scene.hi)
     hi = scene.hi if rule.in_force.to is None else max(lo, min(scene.hi, rule.in_force.to + timedelta(days=30)))
-    moment = _draw_moment(draw, lo, hi, kinds, tuple(near) or moments)
+    inside = tuple(m for m in (tuple(near) or moments) if _start_of(lo) <= m <= _start_of(hi) + _ONE_DAY)
+    moment = _draw_moment(draw, lo, hi, kinds, inside)
     return _draw_written(draw, moment, True, True, True)
 
 
@@ -1298,7 +1303,10 @@ def _respond(draw: Any, scene: _Scene, rule: CompiledRule, trigger: Event) -> Ev
     for answer_name, trigger_name in obligation.correlate.items():
         value = trigger.attribute(trigger_name)
         (fields if answer_name in ("actor_id", "target_id", "unit_id") else attributes)[answer_name] = value
-    if obligation.same_unit:
+    target = next((u for u in scene.units if u.unit_id == trigger.target_id), None)
+    if getattr(obligation, "from_target", False) and target is not None:
+        unit = target  # the unit the trigger reported to answers (passes the report up)
+    elif obligation.same_unit:
         unit = _unit_of(scene, trigger.unit_id)
     else:
         unit = _pick(draw, scene.units)
@@ -1394,14 +1402,40 @@ def _more_events(draw: Any, rule: CompiledRule, facts: Any, lo: date, hi: date, 
     for _ in range(draw(st.integers(1, most))):
         if not scene.units:
             break
-        if draw(st.integers(0, 5)) == 0:
+        choice = draw(st.integers(0, 5))
+        if choice == 0:
             _background(draw, scene)
+            continue
+        copies = [e for e in scene.events if e.type in _counted_types(rule) and not e.occurred_at.date_only]
+        if choice == 1 and copies:
+            _dated_by_day(draw, scene, _pick(draw, copies))
             continue
         try:
             _add_counted(draw, scene, rule, "growth")
         except _NothingToAdd:
             _background(draw, scene)
     return tuple(scene.events[len(facts.events):])
+
+
+def _counted_types(rule: CompiledRule) -> frozenset[str]:
+    """The event types an obligation is satisfied by (a response's answers, a periodic rule's events…)."""
+    obligation = rule.obligation
+    if rule.kind == "response":
+        return frozenset(obligation.response.type)
+    if rule.kind == "precondition":
+        prior = obligation.requires.prior
+        return frozenset(prior.type if prior else ())
+    if rule.kind == "quota" and obligation.coverage is not None:
+        return frozenset(obligation.coverage.covered_by.type)
+    selector = getattr(obligation, "event", None)
+    return frozenset(selector.type) if isinstance(selector, Selector) else frozenset()
+
+
+def _dated_by_day(draw: Any, scene: _Scene, event: Event) -> Event:
+    """Another record of the same act, dated only by its (Shanghai) day, as exports often hold both."""
+    copy = event.model_copy(update={"event_id": scene.new_id(), "occurred_at": Instant.of_day(event.occurred_at.day)})
+    scene.events.append(copy)
+    return copy
 
 
 def _extra_units(draw: Any, rule: CompiledRule, units: list[Unit], counter: list[int]) -> None:
