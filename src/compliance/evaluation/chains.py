@@ -34,22 +34,30 @@ from compliance.vocabulary import VOCABULARY
 FAILED = (Status.VIOLATED, Status.LATE)
 
 
-def _by_key(context: Context, selector: Selector, key: str) -> dict[tuple[str, str], list[Event]]:
-    """Known events of a selector by (unit, key value), in time order."""
-    index: dict[tuple[str, str], list[Event]] = defaultdict(list)
-    for event in all_events(context, selector):
-        value = event.attribute(key)
-        if value is not None:
-            index[(event.unit_id, str(value))].append(event)
-    return index
+def _by_key(context: Context, selector: Selector, key: str) -> dict[str, list[Event]]:
+    """Known events of a selector by key value (any unit), in time order (kept with the context)."""
+
+    def index() -> dict[str, list[Event]]:
+        found: dict[str, list[Event]] = defaultdict(list)
+        for event in all_events(context, selector):
+            value = event.attribute(key)
+            if value is not None:
+                found[str(value)].append(event)
+        return found
+
+    return context.memo(("chain-key", selector.model_dump_json(), key), index)
 
 
-def _first(index: dict[tuple[str, str], list[Event]], unit_id: str | None, value: str,
-           after: datetime) -> Event | None:
-    """The first event for the key value (in the unit, or any unit) not before ``after``."""
-    candidates = [event for (unit, key), events in index.items() if key == value and unit_id in (None, unit)
-                  for event in events if event.occurred_at.latest >= after]
-    return min(candidates, key=lambda event: (event.occurred_at.at, event.event_id), default=None)
+def _first(index: dict[str, list[Event]], unit_id: str | None, value: str, after: datetime) -> Event | None:
+    """The first event for the key value (in the unit, or any unit) not before ``after``.
+
+    The events of a value are in time order (instant, then id), so the first that
+    qualifies is the answer.
+    """
+    for event in index.get(value, ()):
+        if unit_id in (None, event.unit_id) and event.occurred_at.latest >= after:
+            return event
+    return None
 
 
 def _anchor(step: ChainStep, start: Event, dues: dict[str, datetime], dones: dict[str, datetime]) -> datetime:
@@ -81,9 +89,12 @@ def evaluate_chain(rule: CompiledRule, context: Context) -> Iterator[Finding]:
     if days is None:
         return
     outcome = Outcome(rule)
+    starts = all_events(context, chain.start, bound_units(context.facts, rule.applies_to))
+    if not starts:
+        return
     owed = {step.id: _by_key(context, step.owe, chain.key) for step in chain.steps}
     cancels = {step.id: _by_key(context, step.unless, chain.key) for step in chain.steps if step.unless}
-    for start in all_events(context, chain.start, bound_units(context.facts, rule.applies_to)):
+    for start in starts:
         value = start.attribute(chain.key)
         if value is None or not days[0] <= start.occurred_at.day <= days[1]:
             continue

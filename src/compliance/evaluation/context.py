@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import compress, repeat
@@ -58,6 +58,21 @@ class Context:
                     index.setdefault(unit.region, []).append(unit)
             object.__setattr__(self, "_region_index", index)
         return index
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept with this context under ``key`` for the other rules that ask the same.
+
+        Rules of several packs index the same events the same way (every hazard
+        rectified, by ``hazard_id``); the answer depends only on the facts and
+        ``as_of``, which a context never changes. Callers must not mutate it.
+        """
+        memos = self.__dict__.get("_memos")
+        if memos is None:
+            memos = {}
+            object.__setattr__(self, "_memos", memos)
+        if key not in memos:
+            memos[key] = compute()
+        return memos[key]
 
     def grade_of(self, event: Event) -> str | None:
         """The grade of the accident an event is (an incident), or names by ``accident_id``."""

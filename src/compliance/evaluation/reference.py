@@ -16,12 +16,12 @@ what an earlier one decided.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-
 from dataclasses import dataclass, replace
 
 from compliance.accountability.incidents import grade_events
 from compliance.accountability.models import Decision, Incident
 from compliance.accountability.sanctions import apply_sanctions, decide
+from compliance.collector import collector_paused
 from compliance.evaluation.bans import evaluate_ban
 from compliance.evaluation.chains import evaluate_chain
 from compliance.evaluation.context import Context
@@ -87,10 +87,15 @@ def evaluate(
     ladders: dict[str, Ladder],
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Result:
-    """The whole evaluation: incidents, then findings, then decisions."""
+    """The whole evaluation: incidents, then findings, then decisions.
+
+    The cyclic garbage collector is paused meanwhile (:func:`~compliance.collector.collector_paused`).
+    """
     rules = list(rules)
-    incidents = grade_events([rule for rule in rules if rule.kind == "grading"], context)
-    context = replace(context, incidents=incidents)
-    findings = evaluate_rules([rule for rule in rules if rule.kind not in STAGED_KINDS], context, progress)
-    applications = apply_sanctions([rule for rule in rules if rule.kind == "sanction"], context, findings, incidents)
-    return Result(tuple(findings), tuple(incidents.values()), tuple(decide(applications, ladders)))
+    with collector_paused():
+        incidents = grade_events([rule for rule in rules if rule.kind == "grading"], context)
+        context = replace(context, incidents=incidents)
+        findings = evaluate_rules([rule for rule in rules if rule.kind not in STAGED_KINDS], context, progress)
+        applications = apply_sanctions([rule for rule in rules if rule.kind == "sanction"], context, findings,
+                                       incidents)
+        return Result(tuple(findings), tuple(incidents.values()), tuple(decide(applications, ladders)))

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from compliance.api import Evaluation
+from compliance.collector import collector_paused
 from compliance.output.html import render_html
 from compliance.output.xlsx import render_xlsx
 
@@ -33,8 +34,16 @@ def _write_lines(path: Path, items: Iterable[Any]) -> None:
 
 
 def write_results(evaluation: Evaluation, out: Path | str, *, include_all: bool = False) -> list[Path]:
-    """Write every output file into ``out`` (created if needed); return their paths."""
-    folder = Path(out)
+    """Write every output file into ``out`` (created if needed); return their paths.
+
+    The cyclic garbage collector is paused meanwhile (:func:`~compliance.collector.collector_paused`):
+    the reports build many short-lived objects while the records are still held.
+    """
+    with collector_paused():
+        return _write_all(evaluation, Path(out), include_all)
+
+
+def _write_all(evaluation: Evaluation, folder: Path, include_all: bool) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     findings = evaluation.reported(include_all)
     paths = {name: folder / name for name in (

@@ -17,7 +17,6 @@ Units are assembled first, so that step 3 can check the others against them.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from compliance.collector import collector_paused
 from compliance.errors import ComplianceError, ErrorGroup, Position, RecordError, closest
 from compliance.facts import Facts, event_builder, tenure_builder
 from compliance.records.kinds import ATTRIBUTES, FAMILY_FIELDS, KINDS, ORDER, RecordKind
@@ -524,21 +524,14 @@ def _empty_stats(kind: str) -> dict[str, Any]:
 def assemble(sources: Iterable[Source], mapping: Mapping | None, strict: bool) -> LoadResult:
     """Take every source (in kind order) and give the result.
 
-    The cyclic garbage collector is paused while the rows are read: a load creates
-    millions of long-lived objects and no reference cycles, and the collector's
-    repeated full scans of the growing heap would otherwise take about 40% of the
-    time of a large export. It is restored as it was, whatever happens.
+    The cyclic garbage collector is paused while the rows are read
+    (:func:`~compliance.collector.collector_paused`).
     """
     assembler = Assembler(mapping)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for source in sorted(sources, key=lambda source: ORDER.index(source.kind)):
             assembler.take(source)
-    finally:
-        if collecting:
-            gc.enable()
-    return assembler.result(strict)
+        return assembler.result(strict)
 
 
 def memory_source(kind: str, records: Iterable[Any]) -> Source:

@@ -1,0 +1,36 @@
+"""Pausing Python's cyclic garbage collector around bulk work on many long-lived objects.
+
+Loading a large export creates millions of objects that live as long as the
+run (the events, their instants and attributes), and evaluating it reads them
+while creating more (findings, lists of selected events). Neither makes
+reference cycles worth collecting, but every full collection walks the whole
+heap: with a million events held, the collector's repeated scans took more
+time than the work itself (about 40% of loading, over 80% of evaluating all
+the shipped packs; docs/performance.md). Reference counting still frees what
+is dropped; cycles made meanwhile are collected once the collector runs again.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Disable the cyclic collector for the block and restore it as it was, whatever happens.
+
+    Nested uses are harmless: only the outermost one, which found it enabled, enables it again.
+
+    >>> with collector_paused():
+    ...     gc.isenabled()
+    False
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
