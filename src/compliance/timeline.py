@@ -436,24 +436,31 @@ def parse_duration(text: str) -> timedelta:
         raise InstantError(text, "the duration is too long", expected="a duration") from None
 
 
-def format_duration(duration: timedelta) -> str:
+def format_duration(duration: timedelta, *, by_days: bool = True) -> str:
     """The canonical ISO 8601 form of a non-negative duration; the inverse of :func:`parse_duration`.
 
-    Weeks are written as days and 90 minutes as ``PT1H30M``.
+    Weeks are written as days and 90 minutes as ``PT1H30M``. ``by_days=False``
+    writes whole days as hours, for a limit written so (PT24H runs between
+    instants; P1D is counted in calendar days, see docs/semantics.md).
 
     >>> format_duration(timedelta(hours=1)), format_duration(timedelta(days=15))
     ('PT1H', 'P15D')
     >>> format_duration(timedelta(days=1, hours=12)), format_duration(timedelta(minutes=90))
     ('P1DT12H', 'PT1H30M')
+    >>> format_duration(timedelta(hours=24), by_days=False), format_duration(timedelta(days=1, minutes=5), by_days=False)
+    ('PT24H', 'PT24H5M')
     >>> format_duration(timedelta(0)), format_duration(timedelta(seconds=1.5))
     ('PT0S', 'PT1.5S')
     """
     if duration < timedelta(0):
         raise ValueError(f"a negative duration has no ISO 8601 form here: {duration}")
     text = "P"
-    if duration.days:
-        text += f"{duration.days}D"
     hours, rest = divmod(duration.seconds, 3600)
+    if by_days:
+        if duration.days:
+            text += f"{duration.days}D"
+    else:
+        hours += 24 * duration.days
     minutes, seconds = divmod(rest, 60)
     if hours or minutes or seconds or duration.microseconds:
         text += "T"

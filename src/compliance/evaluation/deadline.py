@@ -21,7 +21,7 @@ from compliance.evaluation.context import (
     events_in,
     until,
 )
-from compliance.evaluation.outcome import Outcome, chinese_date, count_message, due_message, evidence
+from compliance.evaluation.outcome import Outcome, chinese_date, chinese_when, count_message, due_message, evidence
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
 from compliance.language.schema import Deadline, WindowObligation
@@ -70,8 +70,13 @@ def evaluate_window(rule: CompiledRule, context: Context) -> Iterator[Finding]:
             after = events_in(context, unit.unit_id, obligation.event, end, until(context.as_of))
             if after and len(inside) + len(after) >= obligation.at_least:
                 status, shown = Status.LATE, inside + after[: obligation.at_least - len(inside)]
+        if status is Status.LATE:  # made up after the window: say when, not only "0 in the window"
+            message = (f"{unit.name}{when}应至少{obligation.at_least}次{rule.title}，期间内{len(inside)}次，"
+                       f"期后于{chinese_when(shown[-1].occurred_at)}补足（{status.chinese}）。")
+        else:
+            message = count_message(unit.name, when, rule.title, obligation.at_least, len(inside), status)
         yield outcome.finding(
-            unit, status, count_message(unit.name, when, rule.title, obligation.at_least, len(inside), status),
+            unit, status, message,
             window=(label, obligation.from_, obligation.to), due=end,
             expected=obligation.at_least, actual=len(inside), evidence=evidence(shown),
         )

@@ -17,16 +17,16 @@ from compliance.periods import Period
 from compliance.timeline import SHANGHAI, Instant
 
 
-def chinese_duration(duration: timedelta) -> str:
-    """A duration as auditors write it.
+def chinese_duration(duration: timedelta, by_days: bool = True) -> str:
+    """A duration as auditors write it; as the rule wrote it: ``by_days=False`` for a limit in hours (PT24H).
 
     >>> chinese_duration(timedelta(hours=1)), chinese_duration(timedelta(days=15))
     ('1小时', '15日')
-    >>> chinese_duration(timedelta(minutes=90))
-    '90分钟'
+    >>> chinese_duration(timedelta(minutes=90)), chinese_duration(timedelta(hours=24), by_days=False)
+    ('90分钟', '24小时')
     """
     seconds = int(duration.total_seconds())
-    if seconds % 86400 == 0:
+    if by_days and seconds % 86400 == 0:
         return f"{seconds // 86400}日"
     if seconds % 3600 == 0:
         return f"{seconds // 3600}小时"

@@ -18,7 +18,7 @@ from compliance.evaluation.outcome import Outcome, chinese_duration, chinese_whe
 from compliance.facts import Event, Unit
 from compliance.findings import Finding, Status
 from compliance.language.compile import CompiledRule
-from compliance.language.schema import Response
+from compliance.language.schema import Response, Selector
 from compliance.timeline import format_duration
 from compliance.vocabulary import VOCABULARY
 
@@ -38,17 +38,14 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
     response_names = list(obligation.correlate)
     trigger_names = [obligation.correlate[name] for name in response_names]
 
-    # Index the candidate responses once per rule by (unit?, correlation key).
+    triggers = all_events(context, obligation.trigger, units)
+    if not triggers:
+        return
     by_unit = obligation.same_unit or obligation.from_target
-    responses: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
-    for event in all_events(context, obligation.response):
-        key = _key(event, response_names)
-        if by_unit:
-            key = (event.unit_id, *key)
-        responses[key].append(event)
+    responses = _responses(context, obligation.response, response_names, by_unit)
 
     trigger_zh = "、".join(VOCABULARY.zh("event_types", name) for name in obligation.trigger.type)
-    for trigger in all_events(context, obligation.trigger, units):
+    for trigger in triggers:
         if not first <= trigger.occurred_at.day <= last:
             continue
         # The unit that owes the response: the trigger's own, or (from_target) the one it reported to.
@@ -74,7 +71,7 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
         else:
             status = Status.OPEN
         subject = trigger.attribute(obligation.subject) or trigger.event_id
-        limit = chinese_duration(obligation.within)
+        limit = chinese_duration(obligation.within, obligation.by_days)
         if answer is None:
             state = "截至评估时点未见记录" if status is Status.VIOLATED else "尚无记录，时限未到"
         else:
@@ -83,10 +80,23 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
                    f"应在{limit}内{rule.title}，{state}（{status.chinese}）。")
         yield outcome.finding(
             unit, status, message, person_id=None, subject_id=str(subject), due=due,
-            expected=format_duration(obligation.within),
+            expected=format_duration(obligation.within, by_days=obligation.by_days),
             actual=answer.occurred_at.isoformat() if answer else None,
             evidence=evidence([trigger] + ([answer] if answer else [])),
         )
+
+
+def _responses(context: Context, selector: Selector, names: list[str], by_unit: bool) -> dict[tuple[Any, ...], list[Event]]:
+    """The candidate responses by (unit if ``by_unit``, correlation key), in time order (kept with the context)."""
+
+    def index() -> dict[tuple[Any, ...], list[Event]]:
+        found: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+        for event in all_events(context, selector):
+            key = _key(event, names)
+            found[(event.unit_id, *key) if by_unit else key].append(event)
+        return found
+
+    return context.memo(("responses", selector.model_dump_json(), tuple(names), by_unit), index)
 
 
 def _owed(obligation: Response, context: Context, trigger: Event, responder: Unit) -> bool:
