@@ -180,3 +180,25 @@ def test_rules_lists_the_ladders_with_sources_and_policy_defaults(capsys):
     assert [ladder["ladder"] for ladder in packs["national"]["ladders"]] == [
         "territorial", "departmental", "enterprise", "person"]
     assert packs["tonghua-2022-10"]["jurisdiction"]["regions"] == ["220500"]
+
+
+def test_the_workbook_holds_what_the_line_files_hold(tmp_path):
+    """report.xlsx: one sheet per output, a header row, then one row per finding, decision, rejection."""
+    from openpyxl import load_workbook
+
+    data = _export(tmp_path / "data")
+    out = tmp_path / "o"
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(out), "--all"]) == 0
+    workbook = load_workbook(out / "report.xlsx", read_only=True)
+    assert workbook.sheetnames == ["findings", "decisions", "incidents", "rejected", "summary"]
+    rows = list(workbook["findings"].iter_rows(values_only=True))
+    findings = _lines(out / "findings.jsonl")
+    assert rows[0][:3] == ("rule_id", "unit_id", "person_id") and rows[0][-1] == "message"
+    assert len(rows) == len(findings) + 1
+    assert [(row[0], row[1], row[8], row[-1]) for row in rows[1:]] == [
+        (f["rule_id"], f["unit_id"], f["status"], f["message"]) for f in findings]
+    rejected = list(workbook["rejected"].iter_rows(values_only=True))
+    assert rejected[0] == ("file", "sheet", "line", "column", "reason")
+    assert [row[2] for row in rejected[1:]] == [r["line"] for r in _lines(out / "rejected.jsonl")]
+    summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(min_row=2, max_col=2, values_only=True)}
+    assert summary["rejected"] == len(rejected) - 1

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from compliance.collector import collector_paused
 from compliance.errors import EvaluationError
 from compliance.evaluation import Context
 from compliance.evaluation import evaluate as run_evaluation
@@ -128,7 +129,8 @@ def _run(
     rules_only: Iterable[str] | None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Evaluation:
-    packs = list(rules) if rules and all(isinstance(p, Pack) for p in rules) else load_packs(rules, overrides)
+    with collector_paused():  # packs are loaded while the records are held (see compliance.collector)
+        packs = list(rules) if rules and all(isinstance(p, Pack) for p in rules) else load_packs(rules, overrides)
     compiled = [rule for pack in packs for rule in pack.rules]
     if rules_only is not None:
         wanted = set(rules_only)

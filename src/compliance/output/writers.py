@@ -57,5 +57,5 @@ def _write_all(evaluation: Evaluation, folder: Path, include_all: bool) -> list[
     paths["summary.json"].write_text(
         json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8", newline="\n")
     paths["report.html"].write_text(render_html(evaluation, findings, summary), encoding="utf-8", newline="\n")
-    paths["report.xlsx"].write_bytes(render_xlsx(evaluation, findings))
+    paths["report.xlsx"].write_bytes(render_xlsx(evaluation, findings, summary))
     return list(paths.values())
