@@ -334,21 +334,30 @@ def all_events(context: Context, selector: Selector, units: Iterable[Unit] | Non
     times a rule, so the work is cut where the answer allows: the known events of
     a type are the first ones of its time-ordered index (:meth:`Context.known`
     compares ``occurred_at.at``), found by binary search; a few units' events are
-    taken from the (unit, type) index instead of filtering a whole type; and the
-    selector's conditions are read once (:func:`_selection`).
+    taken from the (unit, type) index instead of filtering a whole type; the
+    selector's conditions are read once (:func:`_selected`); and rules asking the
+    same (every major hazard found in an enterprise) share the answer
+    (:meth:`Context.memo`; each caller gets its own list).
     """
+    units = None if units is None else list(units)
+    key = ("all_events", selector.model_dump_json(), None if units is None else tuple(unit.unit_id for unit in units))
+    return list(context.memo(key, lambda: _all_events(context, selector, units)))
+
+
+def _all_events(context: Context, selector: Selector, units: list[Unit] | None) -> list[Event]:
     facts = context.facts
     wanted = None if units is None else {unit.unit_id for unit in units}
     found: list[Event] = []
     for event_type in selector.type:
         of_type = facts.events_of_type(event_type)
         per_unit = None if wanted is None else [facts.events_of(unit_id, event_type) for unit_id in wanted]
-        if per_unit is not None and sum(map(len, per_unit)) * 4 < len(of_type):  # sorting a few beats a scan
+        in_wanted = None if per_unit is None else sum(map(len, per_unit))
+        if in_wanted is not None and in_wanted * 4 < len(of_type):  # sorting a few beats a scan
             candidates = [event for events in per_unit for event in events[: _known(events, context.as_of)]]
             candidates.sort(key=_in_order)
         else:
             candidates = of_type[: _known(of_type, context.as_of)]
-            if wanted is not None:
+            if wanted is not None and in_wanted < len(of_type):  # else every event is in a wanted unit
                 candidates = [event for event in candidates if event.unit_id in wanted]
         found.extend(_selected(facts, selector, candidates))
     if len(selector.type) > 1:  # the events of one type are in this order already
