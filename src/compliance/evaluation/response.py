@@ -86,7 +86,8 @@ def evaluate_response(rule: CompiledRule, context: Context) -> Iterator[Finding]
         )
 
 
-def _responses(context: Context, selector: Selector, names: list[str], by_unit: bool) -> dict[tuple[Any, ...], list[Event]]:
+def _responses(context: Context, selector: Selector, names: list[str],
+               by_unit: bool) -> dict[tuple[Any, ...], list[Event]]:
     """The candidate responses by (unit if ``by_unit``, correlation key), in time order (kept with the context)."""
 
     def index() -> dict[tuple[Any, ...], list[Event]]:
