@@ -60,8 +60,8 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines + [""]
 
 
-def _duration(value: timedelta) -> str:
-    return f"`{format_duration(value)}`"
+def _duration(value: timedelta, by_days: bool = True) -> str:
+    return f"`{format_duration(value, by_days=by_days)}`"
 
 
 def _value(value: Any) -> str:
@@ -177,7 +177,8 @@ def _reporting(rules: list[CompiledRule]) -> list[str]:
             extra.append("the response may be recorded by any unit")
         rows.append([f"`{rule.id}`", f"{rule.citation.document or ''} {rule.citation.article}".strip(),
                      _selector(obligation.trigger), _selector(obligation.response),
-                     "correlated on " + ", ".join(f"`{k}`" for k in obligation.correlate), _duration(obligation.within),
+                     "correlated on " + ", ".join(f"`{k}`" for k in obligation.correlate),
+                     _duration(obligation.within, obligation.by_days),
                      "; ".join(extra)])
     return _table(["rule", "source", "trigger", "response", "same subject", "within", "notes"], rows)
 

@@ -153,11 +153,13 @@ def _amount(count: int, unit: str) -> str:
     return f"{count} {unit}" + ("" if count == 1 else "s")
 
 
-def _duration_words(value: timedelta) -> str:
+def _duration_words(value: timedelta, by_days: bool = True) -> str:
     parts = []
-    if value.days:
-        parts.append(_amount(value.days, "day"))
     hours, rest = divmod(value.seconds, 3600)
+    if not by_days:  # as the rule wrote it: PT24H is 24 hours
+        hours += 24 * value.days
+    elif value.days:
+        parts.append(_amount(value.days, "day"))
     minutes, seconds = divmod(rest, 60)
     if hours:
         parts.append(_amount(hours, "hour"))
@@ -175,7 +177,7 @@ def _duration(value: timedelta, parameter: str = "") -> str:
 
 def _limit(value: timedelta, by_days: bool, parameter: str = "") -> str:
     """A time limit with how it is counted (semantics.md, response limits)."""
-    text = f"{_duration_words(value)} (`{format_duration(value)}`{parameter})"
+    text = f"{_duration_words(value, by_days)} (`{format_duration(value, by_days=by_days)}`{parameter})"
     if by_days:
         return f"{text}, counted in calendar days: the day it starts from is not counted and the last day ends at 24:00"
     return f"{text}, measured between the two instants"
