@@ -10,23 +10,16 @@ is current.
 from __future__ import annotations
 
 import csv
-import difflib
-import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from compliance.cli import main
+from tests.fixture_support import (FIXTURE_RUNS, ROOT, assert_all_output_lists_the_reported_findings, lines, one,
+                                   read_json)
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "accidents-2022"
-EXPECTED = FIXTURE / "expected"
-AS_OF = "2023-04-01"
+RUN = FIXTURE_RUNS["accidents-2022"]
 T = "tonghua-2022-10."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
-                "report.xlsx")
 
 # Every accident of the export and the grade 国务院令第493号 第三条 gives it (以上 includes the number,
 # 以下 excludes it; the highest criterion wins), with the criteria that reached that grade.
@@ -57,59 +50,25 @@ GRADES = {
 MAJOR_2022 = ["SG-04", "SG-06", "SG-10", "SG-12", "SG-16", "SG-18", "SG-19"]  # 重大/特别重大 in 柳河县, 2022
 MAJOR_2023 = ["SG-05", "SG-11", "SG-17"]
 
-
-def _run(out: Path, *extra: str) -> Path:
-    # fixtures/accidents-2022, relative to the repository root found from this file
-    code = main(["evaluate", str(FIXTURE), "--as-of", AS_OF, "--out", str(out), *extra])
-    assert code == 0
-    return out
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    return [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("reported"))
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("all"), "--all")
-
-
-@pytest.fixture(scope="module")
-def all_findings(everything) -> list[dict]:
-    return _lines(everything / "findings.jsonl")
+reported, everything, all_findings = RUN.module_fixtures()
 
 
 @pytest.fixture(scope="module")
 def decisions(reported) -> list[dict]:
-    return _lines(reported / "decisions.jsonl")
+    return lines(reported / "decisions.jsonl")
 
 
 @pytest.fixture(scope="module")
 def export_ids() -> dict[str, set[str]]:
     def column(name: str, key: str) -> set[str]:
-        with open(FIXTURE / name, encoding="utf-8", newline="") as handle:
+        with open(RUN.path / name, encoding="utf-8", newline="") as handle:
             return {row[key] for row in csv.DictReader(handle)}
     return {"events": column("events.csv", "event_id"), "units": column("units.csv", "unit_id"),
             "people": column("people.csv", "person_id")}
 
 
-def _one(rows: list[dict], **fields) -> dict:
-    chosen = [row for row in rows if all(row[name] == value for name, value in fields.items())]
-    assert len(chosen) == 1, f"{fields}: {len(chosen)} rows"
-    return chosen[0]
-
-
 def _decision(decisions: list[dict], unit: str, person: str | None, year: int) -> dict:
-    return _one(decisions, unit_id=unit, person_id=person, year=year)
+    return one(decisions, unit_id=unit, person_id=person, year=year)
 
 
 def _events_because(decision: dict) -> set[str]:
@@ -119,35 +78,26 @@ def _events_because(decision: dict) -> set[str]:
 # -- the whole output ------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["findings.jsonl", "decisions.jsonl", "incidents.jsonl"])
 def test_output_equals_expected(reported, name):
-    actual, expected = reported / name, EXPECTED / name
-    if actual.read_bytes() != expected.read_bytes():
-        diff = "\n".join(difflib.unified_diff(_canonical(_lines(expected)), _canonical(_lines(actual)),
-                                              f"expected/{name}", name, lineterm=""))
-        pytest.fail(f"{name} differs from the expected file:\n{diff}")
+    RUN.assert_matches_expected(reported, name)
 
 
 def test_decisions_and_incidents_do_not_depend_on_all(reported, everything):
     for name in ("decisions.jsonl", "incidents.jsonl"):
-        assert (everything / name).read_bytes() == (EXPECTED / name).read_bytes(), name
+        assert (everything / name).read_bytes() == (RUN.expected / name).read_bytes(), name
 
 
 def test_no_rejected_rows(reported, everything):
     assert (reported / "rejected.jsonl").read_text(encoding="utf-8") == ""
     assert (everything / "rejected.jsonl").read_text(encoding="utf-8") == ""
-    assert json.loads((everything / "summary.json").read_text(encoding="utf-8"))["rejected"] == 0
+    assert read_json(everything / "summary.json")["rejected"] == 0
 
 
 def test_all_output_lists_every_finding_of_the_reported_output(reported, all_findings):
-    shown = [f for f in all_findings if f["status"] in ("violated", "late", "at_risk")]
-    assert _canonical(shown) == _canonical(_lines(reported / "findings.jsonl"))
+    assert_all_output_lists_the_reported_findings(reported, all_findings)
 
 
 def test_two_runs_give_byte_identical_files(tmp_path):
-    for extra in ((), ("--all",)):
-        first = _run(tmp_path / f"first{len(extra)}", *extra)
-        second = _run(tmp_path / f"second{len(extra)}", *extra)
-        for name in OUTPUT_FILES:
-            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    RUN.assert_runs_are_byte_identical(tmp_path)
 
 
 def test_the_routine_duties_of_the_background_are_all_met(all_findings):
@@ -161,7 +111,7 @@ def test_the_routine_duties_of_the_background_are_all_met(all_findings):
 
 # -- incidents: every grade boundary -----------------------------------------------------
 def test_every_accident_is_an_incident_with_its_grade(reported):
-    incidents = {row["incident_id"]: row for row in _lines(reported / "incidents.jsonl")}
+    incidents = {row["incident_id"]: row for row in lines(reported / "incidents.jsonl")}
     assert sorted(incidents) == sorted(GRADES)
     for event_id, (grade, reached) in GRADES.items():
         assert (incidents[event_id]["grade"], incidents[event_id]["reached"]) == (grade, reached), event_id
@@ -169,20 +119,20 @@ def test_every_accident_is_an_incident_with_its_grade(reported):
 
 
 def test_highest_criterion_wins():
-    incident = {row["incident_id"]: row for row in _lines(EXPECTED / "incidents.jsonl")}["SG-19"]
+    incident = {row["incident_id"]: row for row in lines(RUN.expected / "incidents.jsonl")}["SG-19"]
     assert incident["grade_name"] == "重大事故"
     assert "直接经济损失（元）56000000" in incident["message"]
 
 
 # -- reports (493号令 第九条、第十条、第十三条) -----------------------------------------------
 def test_report_within_one_hour_late_and_never(all_findings):
-    exactly = _one(all_findings, rule_id="national.report-1h", subject_id="SG-02")
+    exactly = one(all_findings, rule_id="national.report-1h", subject_id="SG-02")
     assert (exactly["status"], exactly["due"], exactly["actual"]) == (
         "satisfied", "2022-07-08T15:05:00+08:00", "2022-07-08T15:05:00+08:00")
-    late = _one(all_findings, rule_id="national.report-1h", subject_id="SG-01")
+    late = one(all_findings, rule_id="national.report-1h", subject_id="SG-01")
     assert (late["status"], late["due"], late["actual"]) == (
         "late", "2022-06-14T10:20:00+08:00", "2022-06-14T10:21:00+08:00")
-    never = _one(all_findings, rule_id="national.report-1h", subject_id="SG-20")
+    never = one(all_findings, rule_id="national.report-1h", subject_id="SG-20")
     assert (never["status"], never["unit_id"], never["evidence"]) == ("violated", "QY-HN-06", ["SG-20"])
 
 
@@ -213,8 +163,8 @@ def test_casualty_changes(all_findings):
 # -- concealment (t60, t61) ----------------------------------------------------------------
 def test_concealment_with_and_without_supervision(all_findings, decisions):
     for rule in ("t61-a", "t61-b"):
-        assert _one(all_findings, rule_id=T + rule, subject_id="SG-20")["status"] == "satisfied"
-        assert _one(all_findings, rule_id=T + rule, subject_id="SG-21")["status"] == "violated"
+        assert one(all_findings, rule_id=T + rule, subject_id="SG-20")["status"] == "satisfied"
+        assert one(all_findings, rule_id=T + rule, subject_id="SG-21")["status"] == "violated"
     assert _decision(decisions, "QY-HN-06", None, 2022)["level_name"] == "挂牌督办"
     assert _decision(decisions, "QY-LH-12", None, 2023)["level_name"] == "挂牌督办"
     concealer = _decision(decisions, "QY-HN-06", "E-HN06D", 2022)
@@ -329,7 +279,7 @@ def test_civil_air_defence_ledger(all_findings):
 
 # -- bans (安全生产法 第九十四条) ---------------------------------------------------------------
 def test_dismissed_principal_reappointed_within_five_years(all_findings, decisions):
-    ban = _one(all_findings, rule_id="national.principal-ban", person_id="E-BAN-P")
+    ban = one(all_findings, rule_id="national.principal-ban", person_id="E-BAN-P")
     assert (ban["status"], ban["unit_id"], ban["subject_id"], ban["actual"]) == (
         "violated", "QY-LH-13", "CF-HN01-JZG", "2023-02-15")
     dismissal = _decision(decisions, "QY-HN-01", "E-BAN-P", 2022)
@@ -337,9 +287,9 @@ def test_dismissed_principal_reappointed_within_five_years(all_findings, decisio
 
 
 def test_lifetime_ban_in_the_same_industry_only(all_findings, decisions):
-    same = _one(all_findings, rule_id="national.principal-ban-lifetime", person_id="E-BAN-Q")
+    same = one(all_findings, rule_id="national.principal-ban-lifetime", person_id="E-BAN-Q")
     assert (same["status"], same["unit_id"], same["actual"]) == ("violated", "QY-HN-11", "2023-03-01")
-    other = _one(all_findings, rule_id="national.principal-ban-lifetime", person_id="E-BAN-R")
+    other = one(all_findings, rule_id="national.principal-ban-lifetime", person_id="E-BAN-R")
     assert (other["status"], other["unit_id"]) == ("satisfied", "QY-LH-07")  # now in road transport
     # Both were sentenced (刑事处罚): the five-year ban holds in any industry.
     five_years = {(f["person_id"], f["unit_id"], f["status"]) for f in all_findings
@@ -354,9 +304,9 @@ def test_lifetime_ban_in_the_same_industry_only(all_findings, decisions):
 # -- every decision can be traced -------------------------------------------------------------
 def test_every_decision_names_existing_findings_incidents_or_events(everything, export_ids):
     keys = {(f["rule_id"], f["unit_id"], f["person_id"], f["subject_id"], f["step"], f["period"], f["status"])
-            for f in _lines(everything / "findings.jsonl")}
-    incidents = {row["incident_id"] for row in _lines(everything / "incidents.jsonl")}
-    decisions = _lines(everything / "decisions.jsonl")
+            for f in lines(everything / "findings.jsonl")}
+    incidents = {row["incident_id"] for row in lines(everything / "incidents.jsonl")}
+    decisions = lines(everything / "decisions.jsonl")
     assert decisions
     for decision in decisions:
         assert decision["unit_id"] in export_ids["units"]

@@ -9,22 +9,13 @@ then compared with the evaluator's output.
 
 from __future__ import annotations
 
-import difflib
-import json
-from pathlib import Path
-
 import pytest
 
-from compliance.cli import main
+from tests.fixture_support import (FIXTURE_RUNS, assert_all_output_lists_the_reported_findings,
+                                   assert_every_rule_is_exercised, lines, one, read_json)
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "district-2023"
-EXPECTED = FIXTURE / "expected"
-RULES = [ROOT / "src" / "compliance" / "rules" / "district-2023.yaml", ROOT / "src" / "compliance" / "rules" / "national.yaml"]
-AS_OF = "2024-02-01"
+RUN = FIXTURE_RUNS["district-2023"]
 PACK = "district-2023."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
-                "report.xlsx")
 OBLIGATION_RULES = [
     "plan-a", "plan-b", "plan-c", "monthly-a", "monthly-b", "briefing", "principal", "ledger-a", "ledger-b",
     "general-fix", "hot-work", "confined-space", "dangerous-work", "outsourcing", "drill", "study-a", "study-b",
@@ -33,68 +24,30 @@ OBLIGATION_RULES = [
 ONLY_SATISFIED = {"study-a", "study-c", "demo-a"}  # met by every unit of the export (the cases show them failing)
 NOT_SATISFIED = {"violated", "late", "exempt", "at_risk", "open"}
 
-
-def _run(out: Path, *extra: str) -> Path:
-    rules = [arg for path in RULES for arg in ("--rules", str(path))]
-    code = main(["evaluate", str(FIXTURE), *rules, "--as-of", AS_OF, "--out", str(out), *extra])
-    assert code == 0
-    return out
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    return [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("reported"))
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("all"), "--all")
-
-
-@pytest.fixture(scope="module")
-def all_findings(everything) -> list[dict]:
-    return _lines(everything / "findings.jsonl")
+reported, everything, all_findings = RUN.module_fixtures()
 
 
 @pytest.fixture(scope="module")
 def decisions(reported) -> list[dict]:
-    return _lines(reported / "decisions.jsonl")
+    return lines(reported / "decisions.jsonl")
 
 
 def _one(findings: list[dict], rule: str, unit: str, **fields) -> dict:
-    chosen = [f for f in findings if f["rule_id"] == PACK + rule and f["unit_id"] == unit
-              and all(f[name] == value for name, value in fields.items())]
-    assert len(chosen) == 1, f"{rule} {unit} {fields}: {len(chosen)} findings"
-    return chosen[0]
+    return one(findings, rule_id=PACK + rule, unit_id=unit, **fields)
 
 
 def _decision(decisions: list[dict], unit: str, person: str | None, ladder: str) -> dict:
-    chosen = [d for d in decisions if (d["unit_id"], d["person_id"], d["ladder"]) == (unit, person, ladder)]
-    assert len(chosen) == 1, f"{unit} {person} {ladder}: {len(chosen)} decisions"
-    return chosen[0]
+    return one(decisions, unit_id=unit, person_id=person, ladder=ladder)
 
 
 # -- the whole output ------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["findings.jsonl", "decisions.jsonl"])
 def test_output_equals_expected(reported, name):
-    actual = _canonical(_lines(reported / name))
-    expected = _canonical(_lines(EXPECTED / name))
-    if actual != expected:
-        diff = "\n".join(difflib.unified_diff(expected, actual, f"expected/{name}", name, lineterm=""))
-        pytest.fail(f"{name} differs from the expected file:\n{diff}")
-    assert (reported / name).read_bytes() == (EXPECTED / name).read_bytes()
+    RUN.assert_matches_expected(reported, name)
 
 
 def test_decisions_do_not_depend_on_all(everything):
-    assert (everything / "decisions.jsonl").read_bytes() == (EXPECTED / "decisions.jsonl").read_bytes()
+    assert (everything / "decisions.jsonl").read_bytes() == (RUN.expected / "decisions.jsonl").read_bytes()
 
 
 def test_no_incidents_and_no_rejected_rows(reported):
@@ -103,40 +56,29 @@ def test_no_incidents_and_no_rejected_rows(reported):
 
 
 def test_summary_counts_over_all_findings(everything):
-    summary = json.loads((everything / "summary.json").read_text(encoding="utf-8"))
-    assert summary["findings"]["by_status"] == json.loads((EXPECTED / "summary_counts.json").read_text(encoding="utf-8"))
+    summary = read_json(everything / "summary.json")
+    assert summary["findings"]["by_status"] == read_json(RUN.expected / "summary_counts.json")
     assert summary["rejected"] == 0
     assert [(pack["pack"], pack["version"]) for pack in summary["packs"]] == [("district-2023", "1.0.0"), ("national", "1.0.0")]
 
 
 def test_all_output_lists_every_finding_of_the_reported_output(reported, all_findings):
-    shown = [f for f in all_findings if f["status"] in ("violated", "late", "at_risk")]
-    assert _canonical(shown) == _canonical(_lines(reported / "findings.jsonl"))
+    assert_all_output_lists_the_reported_findings(reported, all_findings)
 
 
 def test_two_runs_give_byte_identical_files(tmp_path):
-    for extra in ((), ("--all",)):
-        first = _run(tmp_path / f"first{len(extra)}", *extra)
-        second = _run(tmp_path / f"second{len(extra)}", *extra)
-        for name in OUTPUT_FILES:
-            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    RUN.assert_runs_are_byte_identical(tmp_path)
 
 
 def test_every_obligation_rule_is_exercised(all_findings):
-    statuses: dict[str, set[str]] = {}
-    for finding in all_findings:
-        statuses.setdefault(finding["rule_id"], set()).add(finding["status"])
-    assert sorted(statuses) == sorted(PACK + rule for rule in OBLIGATION_RULES)
-    for rule in OBLIGATION_RULES:
-        assert "satisfied" in statuses[PACK + rule], rule
-        if rule not in ONLY_SATISFIED:
-            assert statuses[PACK + rule] & NOT_SATISFIED, rule
+    assert_every_rule_is_exercised(all_findings, PACK, OBLIGATION_RULES, unsatisfied=NOT_SATISFIED,
+                                   only_satisfied=ONLY_SATISFIED)
 
 
 def test_every_decision_names_existing_findings_or_events(all_findings, decisions):
     keys = {(f["rule_id"], f["unit_id"], f["person_id"], f["subject_id"], f["step"], f["period"], f["status"])
             for f in all_findings}
-    events = {line.split(",", 1)[0] for line in (FIXTURE / "events.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    events = {line.split(",", 1)[0] for line in (RUN.path / "events.csv").read_text(encoding="utf-8").splitlines()[1:]}
     for decision in decisions:
         for cause in decision["because"]:
             if "finding" in cause:

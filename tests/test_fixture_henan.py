@@ -7,115 +7,57 @@ compared with the evaluator's output. The pack states no consequence, so there a
 
 from __future__ import annotations
 
-import difflib
-import json
-from pathlib import Path
+from tests.fixture_support import (FIXTURE_RUNS, assert_all_output_lists_the_reported_findings,
+                                   assert_every_rule_is_exercised, one, read_json)
 
-import pytest
-
-from compliance.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "henan-2022"
-EXPECTED = FIXTURE / "expected"
-RULES = [ROOT / "src" / "compliance" / "rules" / "henan-hkk-2022.yaml", ROOT / "src" / "compliance" / "rules" / "national.yaml"]
-AS_OF = "2023-03-01"
+RUN = FIXTURE_RUNS["henan-2022"]
 PACK = "henan-hkk-2022."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
-                "report.xlsx")
 ALL_RULES = ["ledger", "window-a", "window-b", "window-c", "lead-a", "lead-b", "rectify-a", "rectify-b"]
 ONLY_SATISFIED = {"window-c"}  # one provincial 安委会 in the export, and it did its checks
 NOT_SATISFIED = {"violated", "late", "exempt", "at_risk", "open"}
 
-
-def _run(out: Path, *extra: str) -> Path:
-    rules = [arg for path in RULES for arg in ("--rules", str(path))]
-    code = main(["evaluate", str(FIXTURE), *rules, "--as-of", AS_OF, "--out", str(out), *extra])
-    assert code == 0
-    return out
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    return [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("reported"))
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("all"), "--all")
-
-
-@pytest.fixture(scope="module")
-def all_findings(everything) -> list[dict]:
-    return _lines(everything / "findings.jsonl")
+reported, everything, all_findings = RUN.module_fixtures()
 
 
 def _one(findings: list[dict], rule: str, unit: str, **fields) -> dict:
-    chosen = [f for f in findings if f["rule_id"] == PACK + rule and f["unit_id"] == unit
-              and all(f[name] == value for name, value in fields.items())]
-    assert len(chosen) == 1, f"{rule} {unit} {fields}: {len(chosen)} findings"
-    return chosen[0]
+    return one(findings, rule_id=PACK + rule, unit_id=unit, **fields)
 
 
 # -- the whole output ------------------------------------------------------------------
 def test_findings_equal_expected(reported):
-    actual = _canonical(_lines(reported / "findings.jsonl"))
-    expected = _canonical(_lines(EXPECTED / "findings.jsonl"))
-    if actual != expected:
-        diff = "\n".join(difflib.unified_diff(expected, actual, "expected/findings.jsonl", "findings.jsonl", lineterm=""))
-        pytest.fail(f"findings differ from the expected ones:\n{diff}")
+    RUN.assert_matches_expected(reported, "findings.jsonl")
 
 
 def test_findings_file_is_byte_identical_to_expected(reported):
-    assert (reported / "findings.jsonl").read_bytes() == (EXPECTED / "findings.jsonl").read_bytes()
+    assert (reported / "findings.jsonl").read_bytes() == (RUN.expected / "findings.jsonl").read_bytes()
 
 
 def test_no_decisions_no_incidents_no_rejected_rows(reported, everything):
     # The 回头看 report names no consequence: the pack has no sanction rule, and the export has no accident.
-    assert (EXPECTED / "decisions.jsonl").read_bytes() == b""
+    assert (RUN.expected / "decisions.jsonl").read_bytes() == b""
     for out in (reported, everything):
-        assert (out / "decisions.jsonl").read_bytes() == (EXPECTED / "decisions.jsonl").read_bytes()
+        assert (out / "decisions.jsonl").read_bytes() == (RUN.expected / "decisions.jsonl").read_bytes()
         for name in ("incidents.jsonl", "rejected.jsonl"):
             assert (out / name).read_text(encoding="utf-8") == "", name
 
 
 def test_summary_counts_over_all_findings(everything):
-    summary = json.loads((everything / "summary.json").read_text(encoding="utf-8"))
-    assert summary["findings"]["by_status"] == json.loads((EXPECTED / "summary_counts.json").read_text(encoding="utf-8"))
+    summary = read_json(everything / "summary.json")
+    assert summary["findings"]["by_status"] == read_json(RUN.expected / "summary_counts.json")
     assert summary["rejected"] == 0
     assert [pack["pack"] for pack in summary["packs"]] == ["henan-hkk-2022", "national"]
 
 
 def test_all_output_lists_every_finding_of_the_reported_output(reported, all_findings):
-    shown = [f for f in all_findings if f["status"] in ("violated", "late", "at_risk")]
-    assert _canonical(shown) == _canonical(_lines(reported / "findings.jsonl"))
+    assert_all_output_lists_the_reported_findings(reported, all_findings)
 
 
 def test_two_runs_give_byte_identical_files(tmp_path):
-    for extra in ((), ("--all",)):
-        first = _run(tmp_path / f"first{len(extra)}", *extra)
-        second = _run(tmp_path / f"second{len(extra)}", *extra)
-        for name in OUTPUT_FILES:
-            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    RUN.assert_runs_are_byte_identical(tmp_path)
 
 
 def test_every_rule_is_exercised(all_findings):
-    statuses: dict[str, set[str]] = {}
-    for finding in all_findings:
-        statuses.setdefault(finding["rule_id"], set()).add(finding["status"])
-    assert sorted(statuses) == sorted(PACK + rule for rule in ALL_RULES)
-    for rule in ALL_RULES:
-        assert "satisfied" in statuses[PACK + rule], rule
-        if rule not in ONLY_SATISFIED:
-            assert statuses[PACK + rule] & NOT_SATISFIED, rule
+    assert_every_rule_is_exercised(all_findings, PACK, ALL_RULES, unsatisfied=NOT_SATISFIED, only_satisfied=ONLY_SATISFIED)
 
 
 # -- named cases ------------------------------------------------------------------------

@@ -8,56 +8,18 @@ it produces) and then compared with the evaluator's output.
 
 from __future__ import annotations
 
-import difflib
-import json
-from pathlib import Path
-
 import pytest
 
-from compliance.cli import main
+from tests.fixture_support import FIXTURE_RUNS, assert_every_rule_is_exercised, lines, one, read_json
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "jilin-rf-2022"
-EXPECTED = FIXTURE / "expected"
-RULES = ROOT / "src" / "compliance" / "rules"
-AS_OF = "2023-01-01"
+RUN = FIXTURE_RUNS["jilin-rf-2022"]
 PACK = "jilin-rf-2022-80."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
-                "report.xlsx")
 # Every rule with findings (punish is a sanction: it gives decisions, not findings).
 ALL_RULES = ["budget", "gas-alarm-a", "gas-alarm-b", "graded", "half-month", "ledger-a", "ledger-b",
              "major-supervised", "summary", "tip-a", "tip-b", "watch-a", "watch-b"]
 NOT_SATISFIED = {"violated", "late", "exempt", "at_risk"}
 
-
-def _run(out: Path, *extra: str) -> Path:
-    code = main(["evaluate", str(FIXTURE), "--rules", str(RULES / "jilin-rf-2022-80.yaml"),
-                 "--rules", str(RULES / "national.yaml"), "--as-of", AS_OF, "--out", str(out), *extra])
-    assert code == 0
-    return out
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    return [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("reported"))
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("all"), "--all")
-
-
-@pytest.fixture(scope="module")
-def all_findings(everything) -> list[dict]:
-    return _lines(everything / "findings.jsonl")
+reported, everything, all_findings = RUN.module_fixtures()
 
 
 def _of(findings: list[dict], rule: str, unit: str, **fields) -> list[dict]:
@@ -66,23 +28,16 @@ def _of(findings: list[dict], rule: str, unit: str, **fields) -> list[dict]:
 
 
 def _one(findings: list[dict], rule: str, unit: str, **fields) -> dict:
-    chosen = _of(findings, rule, unit, **fields)
-    assert len(chosen) == 1, f"{rule} {unit} {fields}: {len(chosen)} findings"
-    return chosen[0]
+    return one(findings, rule_id=PACK + rule, unit_id=unit, **fields)
 
 
 # -- the whole output ------------------------------------------------------------------
 def test_findings_equal_expected(reported):
-    actual = _canonical(_lines(reported / "findings.jsonl"))
-    expected = _canonical(_lines(EXPECTED / "findings.jsonl"))
-    if actual != expected:
-        diff = "\n".join(difflib.unified_diff(expected, actual, "expected/findings.jsonl", "findings.jsonl", lineterm=""))
-        pytest.fail(f"findings differ from the expected ones:\n{diff}")
-    assert (reported / "findings.jsonl").read_bytes() == (EXPECTED / "findings.jsonl").read_bytes()
+    RUN.assert_matches_expected(reported, "findings.jsonl")
 
 
 def test_decisions_equal_expected(reported, everything):
-    expected = (EXPECTED / "decisions.jsonl").read_bytes()
+    expected = (RUN.expected / "decisions.jsonl").read_bytes()
     assert (reported / "decisions.jsonl").read_bytes() == expected
     assert (everything / "decisions.jsonl").read_bytes() == expected  # decisions do not depend on --all
 
@@ -93,8 +48,8 @@ def test_no_rejected_rows_and_no_incidents(reported, name):
 
 
 def test_summary_counts_over_all_findings(everything):
-    summary = json.loads((everything / "summary.json").read_text(encoding="utf-8"))
-    expected = json.loads((EXPECTED / "summary_counts.json").read_text(encoding="utf-8"))
+    summary = read_json(everything / "summary.json")
+    expected = read_json(RUN.expected / "summary_counts.json")
     assert summary["findings"]["by_status"] == expected
     assert sum(expected.values()) == 175
     assert summary["rejected"] == 0
@@ -102,21 +57,11 @@ def test_summary_counts_over_all_findings(everything):
 
 
 def test_two_runs_give_byte_identical_files(tmp_path):
-    for extra in ((), ("--all",)):
-        first = _run(tmp_path / f"first{len(extra)}", *extra)
-        second = _run(tmp_path / f"second{len(extra)}", *extra)
-        for name in OUTPUT_FILES:
-            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    RUN.assert_runs_are_byte_identical(tmp_path)
 
 
 def test_every_rule_has_a_non_satisfied_and_a_satisfied_finding(all_findings):
-    statuses: dict[str, set[str]] = {}
-    for finding in all_findings:
-        statuses.setdefault(finding["rule_id"], set()).add(finding["status"])
-    assert sorted(statuses) == sorted(PACK + rule for rule in ALL_RULES)
-    for rule in ALL_RULES:
-        assert statuses[PACK + rule] & NOT_SATISFIED, rule
-        assert "satisfied" in statuses[PACK + rule], rule
+    assert_every_rule_is_exercised(all_findings, PACK, ALL_RULES, unsatisfied=NOT_SATISFIED)
 
 
 # -- named cases ---------------------------------------------------------------------------
@@ -178,7 +123,7 @@ def test_summary_tips_and_budget(all_findings):
 
 
 def test_unrectified_hazard_brings_a_fine(reported):
-    (decision,) = _lines(reported / "decisions.jsonl")
+    (decision,) = lines(reported / "decisions.jsonl")
     assert (decision["unit_id"], decision["ladder"], decision["level"], decision["level_name"]) == (
         "RF-JL-CY01", "enterprise", 4, "罚款")
     assert decision["because"] == [{

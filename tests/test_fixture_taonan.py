@@ -8,91 +8,41 @@ deliberate gap and what it produces) and then compared with the evaluator's outp
 
 from __future__ import annotations
 
-import difflib
-import json
-from pathlib import Path
-
 import pytest
 
-from compliance.cli import main
+from tests.fixture_support import FIXTURE_RUNS, lines, one, read_json
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "taonan-2022"
-EXPECTED = FIXTURE / "expected"
-RULES = ROOT / "src" / "compliance" / "rules"
-AS_OF = "2022-12-01"
+RUN = FIXTURE_RUNS["taonan-2022"]
 PACK = "taonan-mz-2022."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
-                "report.xlsx")
 
-
-def _run(out: Path, *extra: str) -> Path:
-    code = main(["evaluate", str(FIXTURE), "--rules", str(RULES / "taonan-mz-2022.yaml"),
-                 "--rules", str(RULES / "national.yaml"), "--as-of", AS_OF, "--out", str(out), *extra])
-    assert code == 0
-    return out
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    return [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("reported"))
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("all"), "--all")
-
-
-@pytest.fixture(scope="module")
-def all_findings(everything) -> list[dict]:
-    return _lines(everything / "findings.jsonl")
+reported, everything, all_findings = RUN.module_fixtures()
 
 
 def _one(findings: list[dict], rule: str, unit: str, **fields) -> dict:
-    chosen = [f for f in findings if f["rule_id"] == rule and f["unit_id"] == unit
-              and all(f[name] == value for name, value in fields.items())]
-    assert len(chosen) == 1, f"{rule} {unit} {fields}: {len(chosen)} findings"
-    return chosen[0]
+    return one(findings, rule_id=rule, unit_id=unit, **fields)
 
 
 # -- the whole output ------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["findings.jsonl", "decisions.jsonl", "incidents.jsonl"])
 def test_output_equals_expected(reported, name):
-    actual = _canonical(_lines(reported / name))
-    expected = _canonical(_lines(EXPECTED / name))
-    if actual != expected:
-        diff = "\n".join(difflib.unified_diff(expected, actual, f"expected/{name}", name, lineterm=""))
-        pytest.fail(f"{name} differs from the expected one:\n{diff}")
-    assert (reported / name).read_bytes() == (EXPECTED / name).read_bytes()
+    RUN.assert_matches_expected(reported, name)
 
 
 def test_decisions_do_not_depend_on_all(everything):
-    assert (everything / "decisions.jsonl").read_bytes() == (EXPECTED / "decisions.jsonl").read_bytes()
+    assert (everything / "decisions.jsonl").read_bytes() == (RUN.expected / "decisions.jsonl").read_bytes()
 
 
 def test_no_rejected_rows_and_summary_counts(reported, everything):
     assert (reported / "rejected.jsonl").read_text(encoding="utf-8") == ""
-    summary = json.loads((everything / "summary.json").read_text(encoding="utf-8"))
-    expected = json.loads((EXPECTED / "summary_counts.json").read_text(encoding="utf-8"))
+    summary = read_json(everything / "summary.json")
+    expected = read_json(RUN.expected / "summary_counts.json")
     assert summary["findings"]["by_status"] == expected
     assert sum(expected.values()) == 37
     assert summary["rejected"] == 0
 
 
 def test_two_runs_give_byte_identical_files(tmp_path):
-    for extra in ((), ("--all",)):
-        first = _run(tmp_path / f"first{len(extra)}", *extra)
-        second = _run(tmp_path / f"second{len(extra)}", *extra)
-        for name in OUTPUT_FILES:
-            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    RUN.assert_runs_are_byte_identical(tmp_path)
 
 
 # -- the five phases -----------------------------------------------------------------------
@@ -139,7 +89,7 @@ def test_immediate_rectification_and_major_hazards(all_findings):
 # -- decisions -------------------------------------------------------------------------------
 def test_decisions(reported):
     decisions = {(d["unit_id"], d["person_id"], d["ladder"]): (d["level_name"], d["level"])
-                 for d in _lines(reported / "decisions.jsonl")}
+                 for d in lines(reported / "decisions.jsonl")}
     assert decisions == {
         ("220881-BYG", None, "enterprise"): ("通报批评", 2),            # rework-b: sham rectification
         ("220881-BYG", "P-BY-01", "person"): ("问责", 3),               # concealment-a and -b: the principal
@@ -147,7 +97,7 @@ def test_decisions(reported):
         ("220881-YLY01", None, "enterprise"): ("责令限期整改", 1),       # rework-a: inadequate rectification
         ("220881-YLY01", "P-YL-01", "person"): ("问责", 3),             # concealment-b: reported 80 minutes late
     }
-    principal = next(d for d in _lines(reported / "decisions.jsonl") if d["person_id"] == "P-BY-01")
+    principal = next(d for d in lines(reported / "decisions.jsonl") if d["person_id"] == "P-BY-01")
     assert {cause["sanction"] for cause in principal["because"]} == {PACK + "concealment-a", PACK + "concealment-b"}
 
 

@@ -7,21 +7,13 @@ compared with the evaluator's output.
 
 from __future__ import annotations
 
-import difflib
-import json
-from pathlib import Path
-
 import pytest
 
-from compliance.cli import main
+from tests.fixture_support import (FIXTURE_RUNS, assert_all_output_lists_the_reported_findings,
+                                   assert_every_rule_is_exercised, lines, one, read_json)
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "tonghua-2022"
-EXPECTED = FIXTURE / "expected"
-AS_OF = "2023-04-01"
+RUN = FIXTURE_RUNS["tonghua-2022"]
 PACK = "tonghua-2022-10."
-OUTPUT_FILES = ("findings.jsonl", "decisions.jsonl", "incidents.jsonl", "rejected.jsonl", "summary.json", "report.html",
-                "report.xlsx")
 
 ALL_RULES = [
     "t02", "t04", "t06", "t07-a", "t07-b", "t08", "t09", "t10", "t12-a", "t12-b", "t13-a", "t13-b",
@@ -30,55 +22,20 @@ ALL_RULES = [
 ]
 NOT_SATISFIED = {"violated", "late", "exempt", "at_risk"}
 
-
-def _run(out: Path, *extra: str) -> Path:
-    # fixtures/tonghua-2022, relative to the repository root found from this file
-    code = main(["evaluate", str(FIXTURE), "--as-of", AS_OF, "--out", str(out), *extra])
-    assert code == 0
-    return out
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    return [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("reported"))
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory.mktemp("all"), "--all")
-
-
-@pytest.fixture(scope="module")
-def all_findings(everything) -> list[dict]:
-    return _lines(everything / "findings.jsonl")
+reported, everything, all_findings = RUN.module_fixtures()
 
 
 def _one(findings: list[dict], rule: str, unit: str, **fields) -> dict:
-    chosen = [f for f in findings if f["rule_id"] == PACK + rule and f["unit_id"] == unit
-              and all(f[name] == value for name, value in fields.items())]
-    assert len(chosen) == 1, f"{rule} {unit} {fields}: {len(chosen)} findings"
-    return chosen[0]
+    return one(findings, rule_id=PACK + rule, unit_id=unit, **fields)
 
 
 # -- the whole output ------------------------------------------------------------------
 def test_findings_equal_expected(reported):
-    actual = _canonical(_lines(reported / "findings.jsonl"))
-    expected = _canonical(_lines(EXPECTED / "findings.jsonl"))
-    if actual != expected:
-        diff = "\n".join(difflib.unified_diff(expected, actual, "expected/findings.jsonl", "findings.jsonl", lineterm=""))
-        pytest.fail(f"findings differ from the expected ones:\n{diff}")
+    RUN.assert_matches_expected(reported, "findings.jsonl")
 
 
 def test_findings_file_is_byte_identical_to_expected(reported):
-    assert (reported / "findings.jsonl").read_bytes() == (EXPECTED / "findings.jsonl").read_bytes()
+    assert (reported / "findings.jsonl").read_bytes() == (RUN.expected / "findings.jsonl").read_bytes()
 
 
 @pytest.mark.parametrize("name", ["rejected.jsonl", "incidents.jsonl"])
@@ -90,15 +47,15 @@ def test_no_rejected_rows_and_no_incidents(reported, everything, name):
 def test_decisions_equal_expected(reported, everything):
     # No accident in this export: the decisions are the documented policy defaults for missed tasks
     # (one violated task in a year: 警示提醒 / 提醒教育; three: 通报批评).
-    expected = (EXPECTED / "decisions.jsonl").read_bytes()
+    expected = (RUN.expected / "decisions.jsonl").read_bytes()
     assert (reported / "decisions.jsonl").read_bytes() == expected
     assert (everything / "decisions.jsonl").read_bytes() == expected  # decisions do not depend on --all
 
 
 def test_every_decision_names_existing_findings(everything):
     keys = {(f["rule_id"], f["unit_id"], f["person_id"], f["subject_id"], f["step"], f["period"], f["status"])
-            for f in _lines(everything / "findings.jsonl")}
-    decisions = _lines(everything / "decisions.jsonl")
+            for f in lines(everything / "findings.jsonl")}
+    decisions = lines(everything / "decisions.jsonl")
     assert decisions
     for decision in decisions:
         for cause in decision["because"]:
@@ -110,34 +67,23 @@ def test_every_decision_names_existing_findings(everything):
 
 
 def test_summary_counts_over_all_findings(everything):
-    summary = json.loads((everything / "summary.json").read_text(encoding="utf-8"))
-    expected = json.loads((EXPECTED / "summary_counts.json").read_text(encoding="utf-8"))
+    summary = read_json(everything / "summary.json")
+    expected = read_json(RUN.expected / "summary_counts.json")
     assert summary["findings"]["by_status"] == expected
     assert summary["rejected"] == 0
 
 
 def test_all_output_lists_every_finding_of_the_reported_output(reported, all_findings):
-    shown = [f for f in all_findings if f["status"] in ("violated", "late", "at_risk")]
-    assert _canonical(shown) == _canonical(_lines(reported / "findings.jsonl"))
+    assert_all_output_lists_the_reported_findings(reported, all_findings)
 
 
 def test_two_runs_give_byte_identical_files(tmp_path):
-    for extra in ((), ("--all",)):
-        first = _run(tmp_path / f"first{len(extra)}", *extra)
-        second = _run(tmp_path / f"second{len(extra)}", *extra)
-        for name in OUTPUT_FILES:
-            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    RUN.assert_runs_are_byte_identical(tmp_path)
 
 
 # -- every rule is exercised both ways ------------------------------------------------------
 def test_every_rule_has_a_non_satisfied_and_a_satisfied_finding(all_findings):
-    statuses: dict[str, set[str]] = {}
-    for finding in all_findings:
-        statuses.setdefault(finding["rule_id"], set()).add(finding["status"])
-    assert sorted(statuses) == sorted(PACK + rule for rule in ALL_RULES)
-    for rule in ALL_RULES:
-        assert statuses[PACK + rule] & NOT_SATISFIED, rule
-        assert "satisfied" in statuses[PACK + rule], rule
+    assert_every_rule_is_exercised(all_findings, PACK, ALL_RULES, unsatisfied=NOT_SATISFIED)
 
 
 # -- named boundary cases ----------------------------------------------------------------
