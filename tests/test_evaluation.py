@@ -526,3 +526,25 @@ def test_response_message_shows_bare_dates_as_days():
     (found,) = findings("tonghua-2022-10.t07-b", as_of="2023-01-01", units=_offices(), events=events)
     assert found.message == ("通化县委党委常委会专题研究安全生产（m1，2022年8月1日）后应在15日内将会议纪要抄报上级安委会办公室，"
                              "于2022年8月20日完成（逾期落实）。")
+
+
+def test_rules_sharing_a_selection_get_equal_but_separate_lists():
+    """all_events is shared per context (Context.memo); a caller changing its list changes no other's."""
+    from compliance.evaluation.context import Context, all_events
+    from compliance.facts import Event, Facts, Unit
+    from compliance.language.schema import Selector
+    from compliance.timeline import parse_instant
+
+    units = [Unit(**unit("A", kind="enterprise")), Unit(**unit("B", kind="enterprise"))]
+    events = [Event(**event(f"h{i}", "AB"[i % 2], "hazard_found", f"2022-08-0{i + 1}T10:00",
+                            attributes={"hazard_id": f"H{i}", "grade": "major" if i < 3 else "general"}))
+              for i in range(5)]
+    context = Context(Facts(units, (), events), parse_instant("2023-01-01").at)
+    major = Selector(type=["hazard_found"], where={"grade": "major"})
+    first = all_events(context, major)
+    assert [e.event_id for e in first] == ["h0", "h1", "h2"]
+    first.clear()
+    assert [e.event_id for e in all_events(context, major)] == ["h0", "h1", "h2"]
+    assert [e.event_id for e in all_events(context, major, units[:1])] == ["h0", "h2"]
+    later = Context(context.facts, parse_instant("2022-08-02T12:00").at)  # another as-of: its own answers
+    assert [e.event_id for e in all_events(later, major)] == ["h0", "h1"]
