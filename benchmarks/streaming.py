@@ -7,12 +7,13 @@ then runs, each in its own process so that peak memory is its own:
 
 * **batch**: ``load_export`` and ``evaluate`` at ``--as-of`` (all shipped packs);
 * **stream**: the master data loaded, the events read and sorted by time, fed to a
-  :class:`compliance.streaming.Monitor` one at a time, ``advance_to(--as-of)``,
-  then every finding at that instant (``findings()``).
+  :class:`compliance.streaming.Monitor` one at a time, taking the decision changes
+  after each (as ``compliance watch --decisions`` does), ``advance_to(--as-of)``,
+  then every finding and decision at that instant (``findings()``, ``decisions()``).
 
 It prints a Markdown table (the figures of ``docs/streaming.md``): time, sustained
 events per second (feeding only), peak resident memory, and whether both gave
-the same findings (``--check``, on by default).
+the same findings and decisions (``--check``, on by default).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def _batch(data: Path, as_of: str) -> dict:
     done = time.perf_counter()
     return {"load_s": loaded_at - began, "evaluate_s": done - loaded_at, "total_s": done - began,
             "cpu_s": time.process_time() - cpu,
-            "events": len(loaded.facts.events), "findings": len(result.findings), "peak_mb": _peak_mb(),
-            "digest": sorted(finding.model_dump_json() for finding in result.findings)}
+            "events": len(loaded.facts.events), "findings": len(result.findings), "decisions": len(result.decisions),
+            "peak_mb": _peak_mb(),
+            "digest": sorted(item.model_dump_json() for item in (*result.findings, *result.decisions))}
 
 
 def _stream(data: Path, as_of: str) -> dict:
@@ -65,19 +67,23 @@ def _stream(data: Path, as_of: str) -> dict:
     del loaded, facts
     monitor = Monitor(facts=master)
     ready, ready_cpu = time.perf_counter(), time.process_time()
-    given = 0
+    given = changes = 0
     for event in events:
         given += len(monitor.feed(event))
+        changes += len(monitor.decision_changes())
     given += len(monitor.advance_to(as_of))
+    changes += len(monitor.decision_changes())
     fed, fed_cpu = time.perf_counter(), time.process_time()
     findings = monitor.findings()
+    decisions = monitor.decisions()
     done = time.perf_counter()
     return {"setup_s": ready - began, "feed_s": fed - ready, "snapshot_s": done - fed, "total_s": done - began,
             "cpu_s": time.process_time() - cpu, "feed_cpu_s": fed_cpu - ready_cpu,
             "events": len(events), "events_per_s": len(events) / (fed - ready),
             "events_per_cpu_s": len(events) / (fed_cpu - ready_cpu), "given_early": given,
-            "findings": len(findings), "peak_mb": _peak_mb(), "stats": monitor.stats,
-            "digest": sorted(finding.model_dump_json() for finding in findings)}
+            "decision_changes": changes, "findings": len(findings), "decisions": len(decisions),
+            "peak_mb": _peak_mb(), "stats": monitor.stats,
+            "digest": sorted(item.model_dump_json() for item in (*findings, *decisions))}
 
 
 def _run_phase(phase: str, data: Path, as_of: str) -> dict:
@@ -112,16 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         batch, stream = _run_phase("batch", data, args.as_of), _run_phase("stream", data, args.as_of)
     same = batch.pop("digest") == stream.pop("digest") if args.check else None
     print(f"{args.units} units, {batch['events']} events, as of {args.as_of}; "
-          f"Python {sys.version.split()[0]}; same findings: {same}\n")
-    print("| run | wall time (s) | CPU time (s) | events/s (wall; CPU) | peak memory (MB) | findings |")
-    print("|---|---:|---:|---:|---:|---:|")
+          f"Python {sys.version.split()[0]}; same findings and decisions: {same}\n")
+    print("| run | wall time (s) | CPU time (s) | events/s (wall; CPU) | peak memory (MB) | findings | decisions |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     print(f"| batch: load + evaluate | {batch['total_s']:.1f} ({batch['load_s']:.1f} + {batch['evaluate_s']:.1f}) "
           f"| {batch['cpu_s']:.1f} | {batch['events'] / batch['total_s']:,.0f}; {batch['events'] / batch['cpu_s']:,.0f} "
-          f"| {batch['peak_mb']:.0f} | {batch['findings']} |")
-    print(f"| stream: setup + feed + findings() | {stream['total_s']:.1f} ({stream['setup_s']:.1f} + "
+          f"| {batch['peak_mb']:.0f} | {batch['findings']} | {batch['decisions']} |")
+    print(f"| stream: setup + feed + findings(), decisions() | {stream['total_s']:.1f} ({stream['setup_s']:.1f} + "
           f"{stream['feed_s']:.1f} + {stream['snapshot_s']:.1f}) | {stream['cpu_s']:.1f} (feed {stream['feed_cpu_s']:.1f}) "
           f"| {stream['events_per_s']:,.0f}; {stream['events_per_cpu_s']:,.0f} (feed) "
-          f"| {stream['peak_mb']:.0f} | {stream['findings']} ({stream['given_early']} given as decided) |")
+          f"| {stream['peak_mb']:.0f} | {stream['findings']} ({stream['given_early']} given as decided) "
+          f"| {stream['decisions']} ({stream['decision_changes']} changes streamed) |")
     print(f"\nmonitor: {json.dumps(stream['stats'])}")
     return 0 if same in (True, None) else 1
 

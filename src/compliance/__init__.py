@@ -4,8 +4,13 @@ Rules are declarative data files (``rules/*.yaml``) citing the document and
 article they encode; they are evaluated against facts (units, people, events,
 measures) and produce findings with their evidence.
 
-The public surface is what ``__all__`` lists.
+The public surface is what ``__all__`` lists. :class:`Monitor` (the streaming
+monitor, :mod:`compliance.streaming`) is imported on first use, so that
+``import compliance`` works where durable-rules cannot be installed; creating a
+monitor there raises :class:`~compliance.streaming.StreamingUnavailable`.
 """
+
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -28,6 +33,7 @@ __all__ = [
     "Finding",
     "LoadResult",
     "Measure",
+    "Monitor",
     "Pack",
     "Period",
     "PeriodKind",
@@ -45,3 +51,20 @@ __all__ = [
     "load_export",
     "load_packs",
 ]
+
+_LAZY = {"Monitor": "compliance.streaming"}
+
+
+def __getattr__(name: str) -> Any:
+    """``compliance.Monitor``, imported when first asked for (durable-rules itself only when one is made)."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'compliance' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -1,4 +1,4 @@
-"""The command line: ``compliance evaluate | rules | check``.
+"""The command line: ``compliance evaluate | rules | test | check | watch``.
 
 This is the only layer that prints or decides exit codes (CONTRACT.md):
 0 when the evaluation ran, whatever it found; 1 with ``--fail-on`` and a finding
@@ -66,11 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the shipped packs)")
     check.add_argument("--format", choices=["text", "json"], default="text")
 
-    watch = commands.add_parser("watch", help="follow events (JSON Lines on stdin); write findings as decided")
+    watch = commands.add_parser("watch", help="follow events (JSON Lines on stdin); write findings (and decisions) "
+                                              "as decided")
     watch.add_argument("data", type=Path, help="export folder or workbook with the master data (units, people, measures)")
     rule_options(watch)
     watch.add_argument("--until", help="at the end of input, advance to this instant and write the rest (default: now)")
     watch.add_argument("--all", action="store_true", help="also write satisfied, open and exempt findings")
+    watch.add_argument("--decisions", action="store_true",
+                       help='also write decisions as they change (lines with "record": "decision" or '
+                            '"decision_withdrawn")')
     watch.add_argument("--mapping", type=Path, help="mapping file (default: DATA/mapping.yaml if present)")
     watch.add_argument("--encoding", help="CSV encoding of DATA (default: detected UTF-8 or GB18030)")
     return parser
@@ -255,12 +259,14 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    """Findings as JSON Lines on stdout as they are decided; refused lines and counts on stderr."""
+    """Findings as JSON Lines on stdout as they are decided (and, with --decisions, decision changes);
+    refused lines and counts on stderr."""
     from compliance.findings import REPORTED, Finding
     from compliance.output.writers import _line
     from compliance.streaming import Monitor
+    from compliance.streaming.decisions import DecisionWithdrawn
     from compliance.streaming.monitor import _moment
-    from compliance.streaming.watch import Tally, follow
+    from compliance.streaming.watch import Refusal, Tally, follow
 
     until = _moment(args.until, "--until") if args.until else None
     with Monitor.from_export(args.data, mapping=args.mapping, encoding=args.encoding, rules=args.rules,
@@ -268,14 +274,22 @@ def _watch(args: argparse.Namespace) -> int:
         if monitor.ignored_events:
             sys.stderr.write(f"注意：{args.data} 中的 {monitor.ignored_events} 条事件未读入（watch 只从标准输入读取事件）。\n")
         shown, tally = (set(Status) if args.all else set(REPORTED)), Tally()
-        for item in follow(monitor, sys.stdin, until=until, tally=tally):
-            if not isinstance(item, Finding):
+        for item in follow(monitor, sys.stdin, until=until, tally=tally, decisions=args.decisions):
+            if isinstance(item, Refusal):
                 sys.stderr.write(f"{item}\n")
-            elif item.status in shown:
-                sys.stdout.write(_line(item) + "\n")
-                sys.stdout.flush()
+                continue
+            if isinstance(item, Finding):
+                if item.status not in shown:
+                    continue
+                line = _line(item)
+            else:  # a decision change: marked, so that a reader tells it from a finding
+                record = "decision_withdrawn" if isinstance(item, DecisionWithdrawn) else "decision"
+                line = _line({"record": record, **item.model_dump(mode="json")})
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+    decided = f"决定变更 {tally.decisions} 条；" if args.decisions else ""
     sys.stderr.write(f"读入事件 {tally.lines} 行：处理 {tally.fed}，拒绝 {tally.refused}，重复 {tally.repeated}，"
-                     f"晚于 --until 未处理 {tally.after_until}；结论 {tally.findings} 条；主数据被拒记录 "
+                     f"晚于 --until 未处理 {tally.after_until}；结论 {tally.findings} 条；{decided}主数据被拒记录 "
                      f"{len(monitor.rejections)} 条。\n")
     return EXIT_OK
 

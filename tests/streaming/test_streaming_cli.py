@@ -2,7 +2,9 @@
 
 Acceptance: for every fixture, ``watch --until`` the batch run's ``--as-of`` writes
 the findings ``evaluate`` writes; a ``violated`` finding given at its due instant
-is replaced by the ``late`` one given when the event comes (same slot).
+is replaced by the ``late`` one given when the event comes (same slot). With
+``--decisions`` it writes the decision changes too (lines with ``"record"``), and
+the decisions they fold into are those of ``decisions.jsonl``.
 """
 
 from __future__ import annotations
@@ -47,10 +49,42 @@ def test_watch_writes_what_evaluate_writes(fixture, tmp_path, monkeypatch, capsy
     assert _canonical(fold(written)) == _canonical(expected)
     replaced = len(written) - len(fold(written))
     assert {row["status"] for row in written} <= {"violated", "late", "at_risk"}
-    assert "未读入" in err and "拒绝 0" in err
+    assert not any("record" in row for row in written)  # decisions only with --decisions
+    assert "未读入" in err and "拒绝 0" in err and "决定变更" not in err
     if fixture.name == "tonghua-2022":
         assert replaced == 8  # the 8 late findings were first given as violated at their due instants
         assert len(written) == len(expected) + 8
+
+
+def _decided(changes):
+    """The decisions a reader keeps: the last line of each (unit, person, year, ladder), none if withdrawn."""
+    kept = {}
+    for row in changes:
+        key = (row["unit_id"], row["person_id"], row["year"], row["ladder"])
+        if row["record"] == "decision_withdrawn":
+            del kept[key]
+        else:
+            kept[key] = {name: value for name, value in row.items() if name != "record"}
+    return list(kept.values())
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[path.name for path in FIXTURES])
+def test_watch_decisions_fold_into_what_evaluate_decides(fixture, tmp_path, monkeypatch, capsys):
+    as_of = fixture_as_of(fixture)
+    code, written, err = _watch(monkeypatch, capsys, event_lines(fixture), fixture, "--until", as_of, "--decisions")
+    assert code == 0, err
+    findings = [row for row in written if "record" not in row]
+    changes = [row for row in written if "record" in row]
+    assert _canonical(fold(findings)) == _canonical(_evaluated(tmp_path, fixture, as_of))  # findings unchanged
+    expected = [json.loads(line) for line in (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert _canonical(_decided(changes)) == _canonical(expected)
+    assert {row["record"] for row in changes} <= {"decision", "decision_withdrawn"}
+    assert f"决定变更 {len(changes)} 条" in err
+    if fixture.name == "accidents-2022":  # decided as the accidents streamed, not at the end of input
+        assert len(expected) == 48
+        first = next(index for index, row in enumerate(written) if "record" in row)
+        assert any("record" not in row for row in written[first:])
+        assert written[first]["because"][0]["sanction"].startswith("tonghua-2022-10.t24")
 
 
 def test_watch_all_writes_every_status(tmp_path, monkeypatch, capsys):

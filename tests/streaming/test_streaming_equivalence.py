@@ -1,9 +1,12 @@
-"""The monitor's findings are the reference evaluator's: on every fixture, at every cut, for every shipped rule.
+"""The monitor's findings and decisions are the reference evaluator's: on every fixture, at every cut, for every
+shipped rule.
 
 The property tests draw event histories (edits of the fixtures' histories: events
 dropped, moved in time, turned into bare dates, repeated at the same instant
 under another id) and evaluation instants, and compare the monitor after
-``advance_to(t)`` with ``compliance.evaluate(as_of=t)``.
+``advance_to(t)`` with ``compliance.evaluate(as_of=t)``: its findings, its
+decisions, and the decision changes it streamed (after every call), folded
+(:func:`tests.streaming.helpers.assert_agrees`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ pytest.importorskip("durable")
 from hypothesis import HealthCheck, given, settings
 
 from compliance.records import load_export
+from compliance.streaming.decisions import fold as fold_decisions
+from compliance.timeline import parse_instant
 from tests.streaming.helpers import assert_agrees, fixture_as_of, fixture_dirs, in_order
 from tests.streaming.strategies import histories
 
@@ -38,6 +43,14 @@ def test_every_fixture_at_its_as_of(fixture):
     path, loaded = fixture
     replay = assert_agrees(loaded, loaded.facts.events.values(), [fixture_as_of(path)])
     assert replay.given, "the monitor decided nothing while the events streamed"
+    # the decisions streamed, folded, are the reference's (assert_agrees); some were given while the events
+    # streamed, not only at the end
+    decisions = fold_decisions(replay.decisions)
+    expected = {"accidents-2022": 48, "district-2023": 7, "henan-2022": 0, "jilin-rf-2022": 2, "taonan-2022": 5,
+                "tonghua-2022": 21}
+    assert len(decisions) == expected.get(path.name, len(decisions))
+    if decisions:
+        assert replay.decided and replay.decided[0][0] < parse_instant(fixture_as_of(path)).at
 
 
 def test_every_fixture_at_every_month_and_between(fixture):

@@ -21,6 +21,7 @@ import pytest
 
 pytest.importorskip("durable")
 
+from compliance.api import evaluate
 from compliance.errors import RecordError
 from compliance.language import load_packs
 from compliance.language.schema import OBLIGATION_KINDS
@@ -29,6 +30,7 @@ from compliance.records import (
     load_export,
 )
 from compliance.streaming import Monitor, OutOfOrderEvent, StreamingError
+from compliance.streaming.desk import finding_order
 from compliance.streaming.engine import (
     HARD_SESSION_LIMIT,
     SLOT_NAMES,
@@ -37,7 +39,7 @@ from compliance.streaming.engine import (
     engine,
     fnv1a32,
 )
-from compliance.streaming.followers import FOLLOWERS
+from compliance.streaming.followers import FOLLOWERS, RetainedFollower
 from compliance.streaming.network import (
     KNOWN_FIELDS,
     LITERAL_BUDGET,
@@ -46,7 +48,7 @@ from compliance.streaming.network import (
     check_literals,
 )
 from tests.conftest import ROOT, event, unit
-from tests.streaming.helpers import FIXTURES, assert_agrees, master_of
+from tests.streaming.helpers import FIXTURES, assert_agrees, in_order, master_of
 
 # Ids that all have one FNV-1a hash (durable-rules' message identity): "x" and a choice from each pair.
 # If hash("x" + a) == hash("x" + b), appending the same text keeps them equal, so the choices chain.
@@ -326,9 +328,27 @@ def test_the_network_translates_every_field_of_selectors_and_unit_filters():
         assert set(model.model_fields) <= known, f"{model.__name__}: translate {set(model.model_fields) - known}"
 
 
-def test_every_obligation_kind_has_a_follower_or_is_kept_for_evaluation_on_demand():
+def test_every_obligation_kind_has_a_follower_and_none_is_kept_for_evaluation_on_demand():
     on_demand = set(OBLIGATION_KINDS) - set(FOLLOWERS)
-    assert on_demand == {"chain", "ban"}, "a new kind: write its follower, or accept it is evaluated on demand"
+    assert on_demand == set(), "a new kind: write its follower, or accept it is evaluated on demand"
+    with Monitor(units=TWO_UNITS) as monitor:  # every shipped rule followed incrementally: no history kept
+        assert not any(isinstance(follower, RetainedFollower) for follower in monitor._followers)
+        assert monitor._desk.keeps_history is False and monitor.stats["history"] == 0
+
+
+def test_a_kind_without_a_follower_is_kept_and_evaluated_on_demand(monkeypatch):
+    """RetainedFollower, for a kind added to the language before its follower: still the reference's findings."""
+    monkeypatch.setattr("compliance.streaming.monitor.FOLLOWERS",
+                        {kind: follower for kind, follower in FOLLOWERS.items() if kind != "chain"})
+    loaded = load_export(FIXTURES / "taonan-2022")
+    rules = ["taonan-mz-2022.close-loop-b"]
+    with Monitor(facts=master_of(loaded), rules_only=rules) as monitor:
+        given = [finding for event in in_order(loaded.facts.events.values()) for finding in monitor.feed(event)]
+        given += monitor.advance_to("2022-12-01")
+        assert given == [] and monitor.stats["history"] > 0  # kept, never given early
+        findings = monitor.findings()
+    reference = evaluate(loaded, as_of="2022-12-01", rules_only=rules).findings
+    assert len(findings) > 10 and findings == sorted(reference, key=finding_order)
 
 
 def test_every_shipped_rule_compiles_into_a_network_within_the_budget():

@@ -21,7 +21,15 @@ def test_the_example_of_the_monitor_module():
     [q4] = monitor.advance_to("2023-01-01")
     assert (q4.period, q4.status.value, q4.message) == (
         "2022-Q4", "violated", "某县委2022年第四季度应至少1次党委理论学习中心组集中学习安全生产，实际0次（未落实）。")
+    assert monitor.decision_changes() == []
     monitor.close()
+    with Monitor(units=[{"unit_id": "PC", "name": "某县委", "kind": "party_committee"}],
+                 rules_only=["tonghua-2022-10.t02", "tonghua-2022-10.policy-warning"]) as monitor:
+        monitor.feed({"event_id": "e1", "unit_id": "PC", "type": "safety_study_session",
+                      "occurred_at": "2022-08-01T09:00"})
+        monitor.advance_to("2023-01-01")
+        [warning] = monitor.decision_changes()
+    assert (warning.unit_id, warning.year, warning.level_name) == ("PC", 2022, "警示提醒")
 
 
 def test_pending_findings_stand_at_the_clock_and_are_not_given_early():

@@ -52,6 +52,42 @@ def test_without_durable_rules_the_monitor_says_why_and_evaluate_still_works():
     assert findings == "['violated']"
 
 
+def test_compliance_monitor_is_the_streaming_monitor_imported_on_first_use():
+    done = _python("""\
+        import sys
+        import compliance
+        print("compliance.streaming" in sys.modules, "Monitor" in compliance.__all__, "Monitor" in dir(compliance))
+        from compliance import Monitor
+        import compliance.streaming
+        print(Monitor is compliance.streaming.Monitor is compliance.Monitor, "durable" in sys.modules)
+        try:
+            compliance.Nothing
+        except AttributeError as error:
+            print(error)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False True True", "True False",
+                                        "module 'compliance' has no attribute 'Nothing'"]
+
+
+def test_without_durable_rules_compliance_monitor_imports_and_says_why_when_made():
+    done = _python(BLOCK + dedent("""\
+        import compliance
+        from compliance import Monitor, evaluate
+        from compliance.streaming import StreamingUnavailable
+        try:
+            Monitor(units=[{"unit_id": "PC", "name": "PC", "kind": "party_committee"}])
+        except StreamingUnavailable as error:
+            print("unavailable:", error.what)
+        print(len(evaluate(units=[{"unit_id": "PC", "name": "PC", "kind": "party_committee"}], as_of="2022-10-01",
+                           rules_only=["tonghua-2022-10.t02"]).findings))
+    """))
+    assert done.returncode == 0, done.stderr
+    unavailable, findings = done.stdout.splitlines()
+    assert unavailable.startswith("unavailable: the streaming monitor needs durable-rules, which cannot be imported")
+    assert findings == "1"
+
+
 def test_without_durable_rules_watch_exits_2_with_the_reason():
     done = _python(BLOCK + "from compliance.cli import main\n"
                    "raise SystemExit(main(['watch', 'fixtures/tonghua-2022', '--until', '2023-04-01']))\n")

@@ -1,9 +1,11 @@
 """The streaming monitor: the same rules, decided as events arrive, on durable-rules.
 
 :class:`Monitor` takes master data once and events one at a time, in time
-order, and gives each finding as soon as it is decided; after
-``advance_to(t)`` its findings are the reference evaluator's at ``as_of=t``.
-Each rule is compiled into a durable-rules network (:mod:`.network`); counting,
+order, and gives each finding as soon as it is decided, and each change of the
+accountability decisions (a :class:`~compliance.accountability.models.Decision`,
+or a :class:`DecisionWithdrawn`) as its causes are decided; after
+``advance_to(t)`` its findings and decisions are the reference evaluator's at
+``as_of=t``. Each rule is compiled into a durable-rules network (:mod:`.network`); counting,
 state and the decision of when a finding is final live in Python
 (:mod:`.followers`); the engine is guarded against its measured limits
 (:mod:`.engine`). See ``docs/streaming.md``.
@@ -15,6 +17,7 @@ whether it can be, and creating a :class:`Monitor` raises
 
 from __future__ import annotations
 
+from compliance.streaming.decisions import DecisionWithdrawn
 from compliance.streaming.errors import (
     OutOfOrderEvent,
     StreamingError,
@@ -34,4 +37,4 @@ def available() -> bool:
     return True
 
 
-__all__ = ["Monitor", "OutOfOrderEvent", "StreamingError", "StreamingUnavailable", "available"]
+__all__ = ["DecisionWithdrawn", "Monitor", "OutOfOrderEvent", "StreamingError", "StreamingUnavailable", "available"]

@@ -8,6 +8,8 @@ An example (not a doctest: it needs durable-rules, which some Pythons cannot bui
                   "occurred_at": "2022-08-01T09:00"})   # [] : nothing is decided yet
     monitor.advance_to("2022-10-01")                      # [2022-Q3 satisfied]: Q3 is over
     monitor.advance_to("2023-01-01")                      # [2022-Q4 violated]: nothing in Q4
+    monitor.decision_changes()                            # [] : no sanction rule loaded (with the pack's
+                                                          # policy-warning too: 警示提醒 for 2022)
     monitor.close()
 
 (``tests/streaming/test_streaming_monitor.py`` runs it.) See ``docs/streaming.md``
@@ -26,9 +28,8 @@ from pathlib import Path
 from typing import Any, Self
 
 from compliance.accountability.models import Decision, Incident
-from compliance.accountability.sanctions import apply_sanctions, decide
+from compliance.accountability.sanctions import decide
 from compliance.errors import ComplianceError, EvaluationError, RecordError
-from compliance.evaluation import Context
 from compliance.facts import Event, Facts
 from compliance.findings import Finding
 from compliance.language import CompiledRule, Pack, ladders_of, load_packs
@@ -36,10 +37,12 @@ from compliance.records import LoadResult, Rejection, facts_from_records, load_e
 from compliance.records import Mapping as RecordMapping
 from compliance.records.export import MAPPING_FILE
 from compliance.streaming.clock import Schedule, Watermark
+from compliance.streaming.decisions import Board, DecisionChange
 from compliance.streaming.desk import Desk, Ledger, finding_order
 from compliance.streaming.engine import DEFAULT_SESSION_LIMIT, Engine, Session, engine
 from compliance.streaming.errors import StreamingError
 from compliance.streaming.followers import FOLLOWERS, Follower, RetainedFollower
+from compliance.streaming.followers.sanctions import SanctionFollower
 from compliance.streaming.intake import Intake
 from compliance.streaming.network import CLOCK_NETWORK
 from compliance.timeline import InstantError, parse_date, parse_instant
@@ -85,12 +88,19 @@ class Monitor:
     Master data (units, people, measures) is given once; events are fed one at a
     time (:meth:`feed`) in time order, and :meth:`advance_to` moves the clock
     without an event. Both return the findings decided by that call: a period
-    when it closes, a deadline or a response limit when it passes (``violated``;
-    a later ``late`` replaces it), an answer or an event once no other event of
-    its instant can still come, a record check (precondition, completeness,
-    prohibited event) once its day has begun. :meth:`findings` gives every
-    finding at the clock, decided or not: after ``advance_to(t)`` they are
-    those of the reference evaluator with ``as_of=t`` on the same records.
+    when it closes, a deadline, a response limit or a chain step's limit when it
+    passes (``violated``; a later ``late`` replaces it), an answer or an event
+    once no other event of its instant can still come, a record check
+    (precondition, completeness, prohibited event) once its day has begun, a
+    ban's breach when its first day begins. :meth:`findings` gives every finding
+    at the clock, decided or not: after ``advance_to(t)`` they are those of the
+    reference evaluator with ``as_of=t`` on the same records.
+
+    Decisions (sanctions) follow their causes: an event cause (an accident) when
+    its day has begun, a cause on findings whenever a finding it counts is
+    decided. :meth:`decision_changes` gives the decisions changed since it was
+    last called; :meth:`decisions` every decision at the clock, which after
+    ``advance_to(t)`` is the reference's.
 
     ``rules``, ``overrides``, ``rules_only``, ``start`` and ``end`` are as for
     :func:`compliance.evaluate`. ``keep_findings=False`` forgets decided
@@ -130,6 +140,10 @@ class Monitor:
         self._desk = desk = Desk(master, first, last, Watermark(), self._engine, Schedule(self._engine, clock),
                                  Ledger(keep_findings))
         desk.sessions[(clock.network, "clock")] = clock
+        self._ladders = ladders_of(self.packs)
+        desk.board = desk.ledger.listener = Board(self._ladders)
+        self._seen: dict[str, int] = {}
+        desk.seen = self._seen
         desk.grading = [rule for rule in self.rules if rule.kind == "grading"]
         self._finalizer = weakref.finalize(self, _release, self._engine, desk.sessions)
         self._followers: list[Follower] = []
@@ -145,11 +159,13 @@ class Monitor:
                 self._routes[event_type].extend((follower, role) for role in roles)
         for follower in self._followers:
             follower.start()
+        self._sanctions = [follower for follower in self._followers if isinstance(follower, SanctionFollower)]
         self._mapping = mapping
         self._intake = self.intake()
-        self._seen: dict[str, int] = {}
         self._broken: ComplianceError | None = None
         self._closed = False
+        self._changes = 0  # how often the state changed (feed, advance_to): pending() is kept for one state
+        self._pending: tuple[int, list[Finding]] | None = None
 
     @classmethod
     def from_export(cls, path: Path | str, *, mapping: Path | str | None = None, encoding: str | None = None,
@@ -216,9 +232,11 @@ class Monitor:
             if event is None:
                 return []
             self._desk.watermark.admit(event.occurred_at.at, event.event_id)
-            self._seen[event.event_id] = _digest(event)
+            self._changes += 1
             self._settle()  # what the time before this event decides, before the event is counted
             self._route(event)
+            self._seen[event.event_id] = _digest(event)  # known (graded, if an accident) from here on
+            self._desk.arrived(event)
             self._settle()
             return self._desk.ledger.take()
 
@@ -235,6 +253,7 @@ class Monitor:
         moment = _moment(instant, "the instant to advance to")
         with self._guard():
             self._desk.watermark.advance(moment)
+            self._changes += 1
             self._settle()
             return self._desk.ledger.take()
 
@@ -244,8 +263,11 @@ class Monitor:
         with self._guard():
             if self.clock is None:
                 return []
-            return sorted((finding for follower in self._followers for finding in follower.pending()),
-                          key=finding_order)
+            if self._pending is None or self._pending[0] != self._changes:
+                found = sorted((finding for follower in self._followers for finding in follower.pending()),
+                               key=finding_order)
+                self._pending = (self._changes, found)
+            return list(self._pending[1])
 
     def findings(self) -> list[Finding]:
         """Every finding at the clock: those decided (if kept) and those pending, in canonical order."""
@@ -256,18 +278,39 @@ class Monitor:
         return [self._desk.incidents[key] for key in sorted(self._desk.incidents)]
 
     def decisions(self, findings: Sequence[Finding] | None = None) -> list[Decision]:
-        """The accountability decisions at the clock, from ``findings`` (default: :meth:`findings`).
+        """Every accountability decision at the clock, in canonical order: after ``advance_to(t)``, the reference's.
 
-        Sanctions are evaluated on demand by the reference, over the events kept for them.
+        Sanctions on findings count the findings decided and those pending as they stand
+        (or, given ``findings``, those instead); sanctions on events, the causes applied so far.
         """
-        sanctions = [rule for rule in self.rules if rule.kind == "sanction"]
-        if not sanctions or self.clock is None:
-            return []
-        desk = self._desk
-        facts = Facts(desk.master.units.values(), desk.master.tenures, desk.history.values(), desk.master.measures)
-        context = Context(facts, self.clock, desk.first, desk.last, incidents=desk.incidents)
-        findings = self.findings() if findings is None else list(findings)
-        return decide(apply_sanctions(sanctions, context, findings, desk.incidents), ladders_of(self.packs))
+        with self._guard():
+            if not self._sanctions or self.clock is None:
+                return []
+            board = self._desk.board
+            board.refresh()
+            applications = board.applications(events_only=True)
+            pending = self.pending() if findings is None else []
+            for follower in self._sanctions:
+                if follower.rule.obligation.when.findings is not None:
+                    counted = [*follower.counted(), *pending] if findings is None else list(findings)
+                    applications += follower.applications(counted)
+            return decide(applications, self._ladders)
+
+    def decision_changes(self, *, pending: bool = False) -> list[DecisionChange]:
+        """The decisions changed since the last call, in canonical order: what to tell whoever follows them.
+
+        A :class:`~compliance.accountability.models.Decision` is new or replaces the one
+        reported for its unit (or person), year and ladder; a
+        :class:`~compliance.streaming.decisions.DecisionWithdrawn` says that one no longer
+        holds. The changes count what has been decided: event causes whose day has begun,
+        and the decided findings. With ``pending``, they also count the findings still
+        pending, as they stand at the clock: the changes then bring what was reported to
+        :meth:`decisions` (``compliance watch`` does this at the end of its input); a later
+        call without it reports what the decided findings alone decide again.
+        """
+        with self._guard():
+            board = self._desk.board
+            return board.changes(self.decisions()) if pending else board.changes()
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -279,6 +322,7 @@ class Monitor:
             "boundaries": len(desk.schedule),
             "sessions": len(desk.sessions),
             "history": len(desk.history),
+            "named": len(desk.named),
             "collisions": engine_stats.collisions,
             "evictions": engine_stats.evictions,
             "rebuilds": engine_stats.rebuilds,
@@ -334,15 +378,9 @@ class Monitor:
         raise RecordError("event_id: duplicate of an earlier event with different content", found=event.event_id)
 
     def _route(self, event: Event) -> None:
-        desk = self._desk
         for follower, role in self._routes.get(event.type, ()):
-            if not follower.wants(follower.network.roles[role], event):
-                continue
-            message = follower.network.message(role, event, desk.master)
-            select = desk.session(follower.network_name, (follower.rule.id, "select"))
-            matches = self._engine.send(select, "post", message)
-            if any(name == f"select.{role}" for name, _ in matches):
-                follower.selected(role, event)
+            if follower.wants(follower.network.roles[role], event):
+                follower.select(role, event)
 
     def _settle(self) -> None:
         desk = self._desk
@@ -350,8 +388,11 @@ class Monitor:
             passed = desk.schedule.passed(desk.watermark)
             if not passed:
                 return
-            for follower, key in passed:
-                follower.fired(key)
+            keys: dict[Follower, list[Any]] = {}
+            for follower, key in passed:  # in the order of their instants, each follower's in one call
+                keys.setdefault(follower, []).append(key)
+            for follower, batch in keys.items():
+                follower.fired_all(batch)
 
 
 def _digest(event: Event) -> int:

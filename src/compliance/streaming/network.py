@@ -1,8 +1,9 @@
 """Compiled rules → durable-rules rulesets ("networks"), generated, never written by hand.
 
 A rule's network has one pattern per *role* (the selectors of its obligation:
-``event``, ``trigger``, ``response``, ``prior``, ``covered_by``). A pattern is the
-conjunction of the rule's tests on one event, as alpha tests on a flat message:
+``event``, ``trigger``, ``response``, ``prior``, ``covered_by``, a chain's
+``start`` and steps, a ban's ``cause``). A pattern is the conjunction of the
+rule's tests on one event, as alpha tests on a flat message:
 
 ==============================  =================================================
 compiled part                   test in the network
@@ -14,6 +15,10 @@ selector ``type``               ``type`` is one of the types
 ``target`` kind, level          ``t_kind`` / ``t_level`` is one of the values
 ``target`` superior             ``t_level`` one of them, or ``t_superior``
 ==============================  =================================================
+
+A sanction on findings has a *finding role* instead (:class:`FindingRole`): the
+findings of other rules it counts, as they are decided, are messages too, tested
+on ``rule_id``, ``status`` and ``step`` and on the finding's unit as above.
 
 Relations between ids (whether the actor holds a role on the event's day, whether
 the target's territory contains the unit's, a unit's region inside a
@@ -45,7 +50,8 @@ from typing import Any
 from compliance.evaluation.context import _attribute_matches, unit_matches
 from compliance.facts import Event, Facts, Unit, region_chain
 from compliance.language.compile import CompiledRule
-from compliance.language.schema import AppliesTo, Selector, TargetFilter, UnitFilter
+from compliance.findings import Finding
+from compliance.language.schema import AppliesTo, FindingTrigger, Selector, TargetFilter, UnitFilter
 from compliance.streaming.errors import StreamingError
 from compliance.vocabulary import VOCABULARY
 
@@ -63,6 +69,7 @@ KNOWN_FIELDS = {
     TargetFilter: {"kind", "level", "territorial"},
     UnitFilter: {"kind", "level", "tags", "sectors", "regions"},
     AppliesTo: {"kind", "level", "tags", "sectors", "regions", "role", "other_than", "person", "within"},
+    FindingTrigger: {"rules", "status", "step", "count"},  # count: counted in Python
 }
 _SAFE_TEXT = re.compile(r'^[^"\\\x00-\x1f]*$')
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -77,6 +84,15 @@ class Role:
 
     name: str
     selector: Selector
+    units: UnitFilter | None = None
+
+
+@dataclass(frozen=True)
+class FindingRole:
+    """Findings of other rules (a sanction's ``when.findings``) under a name, and the units they must be of."""
+
+    name: str
+    trigger: FindingTrigger
     units: UnitFilter | None = None
 
 
@@ -120,6 +136,14 @@ class _Pattern:
         self.fields: dict[str, Getter] = {}
         self._flags = 0
 
+    @classmethod
+    def selecting(cls, role: str, literals: dict[str, set[Any]]) -> _Pattern:
+        """The pattern of a selection message for ``role`` (its first two tests), to be completed."""
+        pattern = cls(literals)
+        pattern.literal("k", ("select",), lambda e, u, f: "select")
+        pattern.literal("role", (role,), lambda e, u, f: role)
+        return pattern
+
     def literal(self, name: str, values: tuple[Any, ...], getter: Getter, *, items: bool = False) -> bool:
         """Test ``name`` against literal values, if they fit the budget; whether they did."""
         if len(self.literals[name] | set(values)) > LITERAL_BUDGET:
@@ -142,7 +166,7 @@ class _Pattern:
 class Network:
     """One compiled rule as a durable-rules ruleset (its JSON definition), and its messages."""
 
-    def __init__(self, rule: CompiledRule, roles: Iterable[Role], correlate: int = 0) -> None:
+    def __init__(self, rule: CompiledRule, roles: Iterable[Role | FindingRole], correlate: int = 0) -> None:
         self.rule = rule
         self.roles = {role.name: role for role in roles}
         self.correlate = correlate
@@ -152,11 +176,14 @@ class Network:
         self._patterns: dict[str, _Pattern] = {}
         definition: dict[str, Any] = {"open": {"all": [{"m": {"k": "open"}}], "run": "open"}}
         for role in self.roles.values():
-            pattern = self._pattern(role, literals)
+            if isinstance(role, FindingRole):
+                pattern = self._finding_pattern(role, literals)
+            else:
+                pattern = self._pattern(role, literals)
+                for event_type in role.selector.type:
+                    self.by_type[event_type].append(role.name)
             self._patterns[role.name] = pattern
             definition[f"select.{role.name}"] = {"all": [{"m": {"$and": pattern.tests}}], "run": f"select.{role.name}"}
-            for event_type in role.selector.type:
-                self.by_type[event_type].append(role.name)
         definition["catch"] = {"all": [{"m": {"k": "select"}}], "run": "catch", "pri": CATCH_PRIORITY}
         if correlate:
             joins = [{f"c{index}": {"p": f"c{index}"}} for index in range(correlate)]
@@ -169,21 +196,43 @@ class Network:
 
     def message(self, role: str, event: Event, facts: Facts) -> dict[str, Any]:
         """The selection message of an event for one role (built from the event and the master data)."""
-        unit = facts.units[event.unit_id]
+        return self._message(role, event, facts.units[event.unit_id], facts)
+
+    def finding_message(self, role: str, finding: Finding, unit: Unit) -> dict[str, Any]:
+        """The selection message of a decided finding (of ``unit``) for a finding role."""
+        return self._message(role, finding, unit, None)
+
+    def _message(self, role: str, item: Event | Finding, unit: Unit, facts: Facts | None) -> dict[str, Any]:
         message: dict[str, Any] = {"k": "select", "role": role}
         for name, getter in self._patterns[role].fields.items():
-            value = getter(event, unit, facts)
+            value = getter(item, unit, facts)
             if value is not _OMIT:
                 message[name] = value
         return message
 
     # -- translation ----------------------------------------------------------------------
+    def _finding_pattern(self, role: FindingRole, literals: dict[str, set[Any]]) -> _Pattern:
+        trigger = role.trigger
+        _check_known(trigger)
+        pattern = _Pattern.selecting(role.name, literals)
+        tests: list[tuple[str, tuple[str, ...], Getter]] = [
+            ("rule_id", trigger.rules, lambda f, u, _: f.rule_id),
+            ("status", trigger.status, lambda f, u, _: f.status.value),
+        ]
+        if trigger.step:  # a finding without a step (not a chain's) has no value to match
+            tests.append(("step", trigger.step, lambda f, u, _: f.step if f.step is not None else _OMIT))
+        for name, values, getter in tests:
+            texts = _texts(values)
+            if texts is None or not pattern.literal(name, texts, getter):
+                pattern.flag(lambda f, u, _, g=getter, v=values: g(f, u, _) in v)
+        if role.units is not None:
+            self._units(pattern, role.units)
+        return pattern
+
     def _pattern(self, role: Role, literals: dict[str, set[Any]]) -> _Pattern:
         selector = role.selector
         _check_known(selector)
-        pattern = _Pattern(literals)
-        pattern.literal("k", ("select",), lambda e, u, f: "select")
-        pattern.literal("role", (role.name,), lambda e, u, f: role.name)
+        pattern = _Pattern.selecting(role.name, literals)
         types = tuple(selector.type)
         if not pattern.literal("type", types, lambda e, u, f: e.type):
             pattern.flag(lambda e, u, f: e.type in types)

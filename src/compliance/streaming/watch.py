@@ -1,4 +1,4 @@
-"""What ``compliance watch`` does, without printing: lines of events in, findings and refusals out.
+"""What ``compliance watch`` does, without printing: lines of events in, findings (and decisions) and refusals out.
 
 ``compliance watch DATA`` reads the master data (units, people, measures) from
 the export ``DATA``; an events file there is not read (the events come from
@@ -12,6 +12,11 @@ Events after ``until`` are not fed (as ``--as-of`` ignores them) and are
 counted. At the end of input the monitor advances to ``until`` (default: now,
 or the last event's instant if later) and the findings still undecided are
 yielded as they stand then.
+
+With ``decisions``, the decision changes are yielded too, after the findings of
+the call that brought them (:meth:`Monitor.decision_changes`); at the end, those
+that the pending findings bring, so that the decisions folded from the output
+are those of ``compliance evaluate --as-of until``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import datetime
 from compliance.errors import RecordError
 from compliance.findings import Finding
 from compliance.records import Rejection
+from compliance.streaming.decisions import DecisionChange
 from compliance.streaming.errors import OutOfOrderEvent
 from compliance.streaming.intake import Intake
 from compliance.streaming.monitor import Monitor
@@ -45,7 +51,7 @@ class Refusal:
 
 @dataclass
 class Tally:
-    """Counts of the lines read: fed, refused, after ``until``, repeated; findings given."""
+    """Counts of the lines read: fed, refused, after ``until``, repeated; findings and decision changes given."""
 
     lines: int = 0
     fed: int = 0
@@ -53,12 +59,25 @@ class Tally:
     after_until: int = 0
     repeated: int = 0
     findings: int = 0
+    decisions: int = 0
 
 
 def follow(monitor: Monitor, lines: Iterable[str], *, until: datetime | None, tally: Tally,
-           intake: Intake | None = None) -> Iterator[Finding | Refusal]:
-    """Feed each line's event; yield findings as decided and refusals as met, then the rest at ``until``."""
+           intake: Intake | None = None, decisions: bool = False
+           ) -> Iterator[Finding | DecisionChange | Refusal]:
+    """Feed each line's event; yield findings as decided and refusals as met, then the rest at ``until``.
+
+    With ``decisions``, the decision changes each call brings follow its findings.
+    """
     intake = intake or monitor.intake(STDIN)
+
+    def changes(pending: bool = False) -> list[DecisionChange]:
+        if not decisions:
+            return []
+        found = monitor.decision_changes(pending=pending)
+        tally.decisions += len(found)
+        return found
+
     for number, text in enumerate(lines, 1):
         text = text.strip()
         if not text:
@@ -81,6 +100,7 @@ def follow(monitor: Monitor, lines: Iterable[str], *, until: datetime | None, ta
                     tally.fed += 1
                 tally.findings += len(found)
                 yield from found
+                yield from changes()
         if refusal is not None:
             tally.refused += 1
             yield refusal
@@ -90,6 +110,8 @@ def follow(monitor: Monitor, lines: Iterable[str], *, until: datetime | None, ta
     for found in (monitor.advance_to(end), monitor.pending()):
         tally.findings += len(found)
         yield from found
+    yield from changes()
+    yield from changes(pending=True)
 
 
 def _read(intake: Intake, number: int, text: str) -> tuple[Refusal | None, object]:

@@ -21,7 +21,7 @@ from compliance.findings import Finding
 from compliance.language.compile import CompiledRule
 from compliance.periods import Period, PeriodKind
 from compliance.streaming.desk import Desk
-from compliance.streaming.network import Network, Role
+from compliance.streaming.network import FindingRole, Network, Role
 
 #: The order of events (the reference's): by instant, then id.
 ORDER = attrgetter("occurred_at.at", "event_id")
@@ -40,7 +40,7 @@ class Follower:
         self.network_name = ""  # set by the monitor when the network is registered
 
     # -- what a kind says -------------------------------------------------------------------
-    def roles(self) -> list[Role]:
+    def roles(self) -> list[Role | FindingRole]:
         """The selectors the network matches, by role name."""
         return []
 
@@ -60,11 +60,24 @@ class Follower:
         """
         return role.units is None or event.unit_id in self.bound
 
+    def select(self, role: str, event: Event) -> None:
+        """Ask the network whether ``event`` counts for ``role`` (its selection message); if so, :meth:`selected`."""
+        desk = self.desk
+        session = desk.session(self.network_name, (self.rule.id, "select"))
+        matches = desk.engine.send(session, "post", self.network.message(role, event, desk.master))
+        if any(name == f"select.{role}" for name, _ in matches):
+            self.selected(role, event)
+
     def selected(self, role: str, event: Event) -> None:
         """The network selected ``event`` for ``role``."""
 
     def fired(self, key: Hashable) -> None:
         """A boundary registered under ``key`` has passed."""
+
+    def fired_all(self, keys: list[Hashable]) -> None:
+        """Boundaries passed at once, in the order of their instants (a follower may batch its work)."""
+        for key in keys:
+            self.fired(key)
 
     def pending(self) -> list[Finding]:
         """The findings not decided yet, at the clock."""
@@ -111,6 +124,11 @@ class Follower:
         return found
 
     def at(self, key: Hashable, *, h: datetime | None = None, c: datetime | None = None) -> None:
+        """Have ``fired(key)`` called once the horizon is at least ``h`` and the clock at least ``c``.
+
+        Without either, at the next settling of time: after the event being fed has
+        been routed to every rule (so that it has been graded, for instance).
+        """
         self.desk.schedule.at(self, key, h=h, c=c)
 
 

@@ -6,16 +6,19 @@ when any unit may answer (``same_unit: false``), of a shard of the correlation
 values. The network's ``answer`` join pairs every pending trigger with every
 response of equal correlation values whose time admits it (the response's
 latest instant not before the trigger's earliest): the pairs come out of
-durable-rules whichever came first. The follower keeps, per trigger, the first
-answer (by instant, then id, as the reference chooses).
+durable-rules whichever came first. The follower keeps, per trigger, the answer
+the reference chooses: the response done first (by its latest instant: a
+bare-date response counts as done at the end of its day), then by instant and id.
 
-A trigger is decided when the horizon passes its answer (``satisfied`` or
-``late``) or its due instant without one (``violated``; a later answer makes it
-``late``). A response fact is retracted once no trigger still to come can be
-answered by it (the horizon past its latest instant), a pending fact once its
-trigger is answered; a session holding nothing more is deleted. A response is
-put into a session only when a trigger is pending there (or comes), so sessions
-exist for units with open work.
+A trigger is decided when the horizon passes its answer's latest instant (no
+response done earlier can still come; ``satisfied`` or ``late``) or its due
+instant without one (``violated``; a later answer makes it ``late``: pending as
+it stands until that answer is settled, then decided, replacing the ``violated``
+one). A response fact is retracted once no trigger still to come can be answered
+by it (the horizon past its latest instant), a pending fact once its trigger is
+answered; a session holding nothing more is deleted. A response is put into a
+session only when a trigger is pending there (or comes), so sessions exist for
+units with open work.
 
 Whether a trigger is owed at all can depend on an event it names (``up_to``: the
 grade of its accident; ``since``: the accident itself). A trigger found not owed
@@ -40,11 +43,16 @@ from compliance.findings import Finding
 from compliance.language.schema import Selector
 from compliance.streaming.clock import TICK, micros
 from compliance.streaming.engine import Session, fnv1a32
-from compliance.streaming.followers.base import ORDER, Follower, day_start
+from compliance.streaming.followers.base import Follower, day_start
 from compliance.streaming.network import Role
 
 #: Sessions of a rule whose responses may come from any unit: one per shard of the correlation values.
 SHARDS = 64
+
+
+def done_first(event: Event) -> tuple:
+    """The order in which responses answer (the reference's): done first, a bare date at the end of its day."""
+    return (event.occurred_at.latest, event.occurred_at.at, event.event_id)
 
 
 @dataclass
@@ -164,9 +172,12 @@ class ResponseFollower(Follower):
             if trigger is None or response is None:
                 continue
             answer = response[0]
-            if trigger.answer is None or ORDER(answer) < ORDER(trigger.answer):
+            if trigger.answer is None or done_first(answer) < done_first(trigger.answer):
                 trigger.answer = answer
-                self.at(("answer", trigger.event.event_id), h=answer.occurred_at.at + TICK,
+                if trigger.violated:  # late: pending as it stands until the answer is settled
+                    trigger.violated = False
+                    self.desk.ledger.reopen(self.rule, ("trigger", trigger.event.event_id))
+                self.at(("answer", trigger.event.event_id), h=answer.occurred_at.latest + TICK,
                         c=day_start(trigger.day) + TICK)
 
     def _values(self, event: Event, names: list[str]) -> dict[str, str]:
@@ -205,8 +216,8 @@ class ResponseFollower(Follower):
             return
         answer = trigger.answer
         if answer is not None:
-            if not watermark.horizon > answer.occurred_at.at:
-                return  # another response of that instant may still come first
+            if not watermark.horizon > answer.occurred_at.latest:
+                return  # another response done by then (of that instant, or in that day) may still come
         elif trigger.violated or not watermark.horizon > trigger.due:
             return
         found = self._evaluate([trigger.responder], [trigger])

@@ -1,13 +1,13 @@
 """Rules of a kind no follower decides incrementally yet: their events are kept, and evaluated on demand.
 
-Reparation chains and bans (and any kind added to the rule language before it
-has a follower) read events across types and far back (a hazard's whole
-history, a sanction years ago). Their network still selects the events their
-selectors name; the monitor keeps those events (and the events grading rules
-read, which chains, bans and sanctions look up by id) in one history, and their
-findings are those of the reference over that history at the clock. They are
-given by :meth:`Monitor.pending` (and so written by ``compliance watch`` at the
-end of input), never early, and their memory grows with the events they read.
+Every kind of the rule language has a follower of its own; this one is what a
+kind added to the language gets until it has one, so that the monitor still
+agrees with the reference. Its network selects the events its selectors name;
+the monitor keeps those events (and the graded events, which rules look up by
+id) in one history, and its findings are those of the reference over that
+history at the clock. They are given by :meth:`Monitor.pending` (and so written
+by ``compliance watch`` at the end of input), never early, and their memory
+grows with the events they read.
 """
 
 from __future__ import annotations
@@ -54,12 +54,3 @@ class RetainedFollower(Follower):
     def pending(self) -> list[Finding]:
         desk = self.desk
         return desk.evaluate(self.rule, list(desk.master.units), list(desk.history.values()))
-
-
-class SanctionFollower(RetainedFollower):
-    """Keeps the events a sanction rule reads; its decisions are made on demand (:meth:`Monitor.decisions`)."""
-
-    kinds = ("sanction",)
-
-    def pending(self) -> list[Finding]:
-        return []  # a sanction gives decisions, not findings
