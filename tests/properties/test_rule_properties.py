@@ -3,11 +3,13 @@
 The examples each rule gets come from the active profile (tests/properties/conftest.py). Each run also
 checks that its examples were not vacuous: the rule found satisfied and unsatisfied things (a sanction
 made decisions; a grading graded incidents) in some of them; a rule whose first examples showed only
-one side is given up to two more runs with other seeds before that counts as a failure.
+one side is given up to two more runs with other seeds before that counts as a failure (a warning
+under the random profiles, where a rare case can be missed by chance).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 
 import pytest
@@ -66,7 +68,12 @@ def _run(rule_id, properties):
         missing = _expected_outcomes(RULES[rule_id]) - set(seen)
         if not missing:
             return
-    pytest.fail(f"no example of {rule_id} had {', '.join(sorted(missing))} in {3 * PER_RULE} ({dict(seen)})")
+    message = f"no example of {rule_id} had {', '.join(sorted(missing))} in {3 * PER_RULE} ({dict(seen)})"
+    if settings.default.derandomize:
+        pytest.fail(message)
+    # Random draws (the dev and long profiles) may miss a rare case by chance: say so, without failing a run
+    # whose properties held; the deterministic default profile holds every rule to it.
+    warnings.warn(message, stacklevel=1)
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
