@@ -8,6 +8,7 @@ heap: with a million events held, the collector's repeated scans took more
 time than the work itself (about 40% of loading, over 80% of evaluating all
 the shipped packs; docs/performance.md). Reference counting still frees what
 is dropped; cycles made meanwhile are collected once the collector runs again.
+The pause is process-wide: other threads' cycles wait for the end of the block too.
 """
 
 from __future__ import annotations
