@@ -195,3 +195,13 @@ def test_attribute_names_in_correlate_requires_and_required_are_checked(make_pac
         ("not a value of person attribute 'employment'", "dispached", "dispatched"),
         ("events of type hazard_found have no attribute or field", "dedline", "deadline"),
     ]
+
+
+def test_a_limit_is_written_out_as_the_rule_wrote_it_and_reads_back_the_same():
+    """PT24H (between instants) is not P1D (calendar days): the JSON form keeps them apart."""
+    rules = {rule.id: rule for pack in load_packs(None) for rule in pack.rules}
+    hours, days = rules["tonghua-2022-10.t30"].obligation, rules["tonghua-2022-10.t07-b"].obligation
+    assert (hours.model_dump(mode="json")["within"], hours.by_days) == ("PT24H", False)
+    assert (days.model_dump(mode="json")["within"], days.by_days) == ("P15D", True)
+    for obligation in (hours, days):
+        assert type(obligation).model_validate(obligation.model_dump(mode="json")) == obligation

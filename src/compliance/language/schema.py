@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from compliance.periods import PeriodKind
-from compliance.timeline import parse_date, parse_duration
+from compliance.timeline import format_duration, parse_date, parse_duration
 
 Scalar = str | int | bool | None
 
@@ -215,6 +215,10 @@ class Response(Strict):
     def _counted_in_days(cls, data: Any) -> Any:
         return _by_days(data)
 
+    @field_serializer("within", when_used="json")
+    def _as_written(self, value: timedelta) -> str:
+        return format_duration(value, by_days=self.by_days)  # PT24H stays PT24H, not P1D
+
 
 class Ratio(Strict):
     """numerator × per ≥ denominator × at_least (integers: no rounding)."""
@@ -407,6 +411,10 @@ class StepDue(Strict):
     @classmethod
     def _counted_in_days(cls, data: Any) -> Any:
         return _by_days(data)
+
+    @field_serializer("within", when_used="json")
+    def _as_written(self, value: timedelta | None) -> str | None:
+        return None if value is None else format_duration(value, by_days=self.by_days)
 
     @model_validator(mode="after")
     def _one(self) -> StepDue:
