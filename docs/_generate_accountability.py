@@ -24,6 +24,7 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _markdown import cell, table, write_or_check  # noqa: E402
 from compliance.language import load_packs  # noqa: E402
 from compliance.language.compile import CompiledRule, Pack  # noqa: E402
 from compliance.language.schema import Chain, ChainStep, Ladder, Reach, Selector  # noqa: E402
@@ -49,17 +50,6 @@ _REACH_WORDS = {
 
 
 # -- small renderers -----------------------------------------------------------------------
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return lines + [""]
-
-
 def _duration(value: timedelta, by_days: bool = True) -> str:
     return f"`{format_duration(value, by_days=by_days)}`"
 
@@ -129,7 +119,7 @@ def _ladders(ladders: dict[str, Ladder]) -> list[str]:
     out: list[str] = []
     for ladder in ladders.values():
         out += [f"### `{ladder.ladder}` {ladder.zh}", "", f"Who climbs it: {ladder.applies_to}.", ""]
-        out += _table(["level", "step", "中文", "consequences (in decisions)", "source"],
+        out += table(["level", "step", "中文", "consequences (in decisions)", "source"],
                       [[index, f"`{step.step}`", step.zh + (" (policy)" if step.policy else ""),
                         "; ".join(step.consequences) or f"({step.zh})", step.source]
                        for index, step in enumerate(ladder.steps, 1)])
@@ -150,7 +140,7 @@ def _grades(rules: list[CompiledRule]) -> list[str]:
             rows.append([f"`{grade.grade}` {VOCABULARY.zh('accident_grades', grade.grade)}", *cells])
         out += [(f"`{rule.id}` ({rule.citation.document} {rule.citation.article}), worst first; the first row any "
                  "criterion reaches is the grade:"), ""]
-        out += _table(["grade", *[f"`{name}`" for name in criteria]], rows)
+        out += table(["grade", *[f"`{name}`" for name in criteria]], rows)
     return out
 
 
@@ -180,7 +170,7 @@ def _reporting(rules: list[CompiledRule]) -> list[str]:
                      "correlated on " + ", ".join(f"`{k}`" for k in obligation.correlate),
                      _duration(obligation.within, obligation.by_days),
                      "; ".join(extra)])
-    return _table(["rule", "source", "trigger", "response", "same subject", "within", "notes"], rows)
+    return table(["rule", "source", "trigger", "response", "same subject", "within", "notes"], rows)
 
 
 def _chain_due(step: ChainStep) -> str:
@@ -206,7 +196,7 @@ def _chains(rules: list[CompiledRule]) -> list[str]:
                          _types(step.unless.type) if step.unless else "",
                          "its unit" if step.same_unit else "any unit",
                          "yes" if step.in_order and step.by.after != "start" else ""])
-        out += _table(["step", "中文", "owes", "due", "owed when", "exempt if first", "recorded by",
+        out += table(["step", "中文", "owes", "due", "owed when", "exempt if first", "recorded by",
                        "only after the step it follows"], rows)
     return out
 
@@ -222,7 +212,7 @@ def _bans(rules: list[CompiledRule]) -> list[str]:
         after = _selector(ban.after) + (f", of an accident graded {_value(ban.incident)}" if ban.incident else "")
         rows.append([f"`{rule.id}`", f"{rule.citation.document} {rule.citation.article}", after,
                      f"role `{ban.tenure.role}`", span, scope])
-    return _table(["rule", "source", "after (its actor is banned)", "forbidden", "for", "where"], rows)
+    return table(["rule", "source", "after (its actor is banned)", "forbidden", "for", "where"], rows)
 
 
 def _sanctions(rules: list[CompiledRule], ladders: dict[str, Ladder]) -> list[str]:
@@ -241,7 +231,7 @@ def _sanctions(rules: list[CompiledRule], ladders: dict[str, Ladder]) -> list[st
                     f" with status {_value(trigger.status)}" + (f", at least {trigger.count} a year" if trigger.count > 1 else "")
         reaches = "<br>".join(_reach(ladders, reach) for reach in rule.obligation.reaches)
         rows.append([f"`{rule.id}`", rule.title, rule.citation.article, cause, reaches])
-    return _table(["rule", "title", "source", "when", "reaches → ladder · step"], rows)
+    return table(["rule", "title", "source", "when", "reaches → ladder · step"], rows)
 
 
 def _t24(rules: list[CompiledRule], ladders: dict[str, Ladder]) -> list[str]:
@@ -257,7 +247,7 @@ def _t24(rules: list[CompiledRule], ladders: dict[str, Ladder]) -> list[str]:
                      _value(levels.value) + (" (policy default)" if levels is not None and levels.policy else "")
                      if levels is not None else "",
                      "<br>".join(_reach(ladders, reach) for reach in rule.obligation.reaches)])
-    return _table(["accident", "rule", "`levels`", "reaches → ladder · step"], rows)
+    return table(["accident", "rule", "`levels`", "reaches → ladder · step"], rows)
 
 
 def _policy_rules(rules: list[CompiledRule], ladders: dict[str, Ladder]) -> list[str]:
@@ -272,7 +262,7 @@ def _policy_rules(rules: list[CompiledRule], ladders: dict[str, Ladder]) -> list
                      f"{len(trigger.rules)} rules: " + ", ".join(f"`{r.split('.', 1)[1]}`" for r in trigger.rules),
                      "<br>".join(_reach(ladders, reach) for reach in rule.obligation.reaches),
                      count.note if count is not None else ""])
-    return _table(["rule", "title", "binds", "when", "counted findings", "reaches", "why this default"], rows)
+    return table(["rule", "title", "binds", "when", "counted findings", "reaches", "why this default"], rows)
 
 
 def _policy_parameters(rules: list[CompiledRule]) -> list[str]:
@@ -283,7 +273,7 @@ def _policy_parameters(rules: list[CompiledRule]) -> list[str]:
         for parameter in rule.parameters:
             if parameter.policy:
                 rows.append([f"`{rule.id}`", f"`{parameter.name}`", _value(parameter.default), parameter.note])
-    return _table(["rule", "parameter", "default", "why (the parameter's note)"], rows)
+    return table(["rule", "parameter", "default", "why (the parameter's note)"], rows)
 
 
 def _rule(rules: list[CompiledRule], rule_id: str) -> CompiledRule:
@@ -338,7 +328,7 @@ def render(packs: list[Pack]) -> str:
         "**Reaches.** Whom a cause reaches, relative to the cause's unit:",
         "",
     ]
-    out += _table(["`to`", "who"], [[f"`{name}`", words] for name, words in _REACH_WORDS.items()])
+    out += table(["`to`", "who"], [[f"`{name}`", words] for name, words in _REACH_WORDS.items()])
     out += [
         "See [how t24 propagates](#how-t24-propagates) for how the last four are found.",
         "",
@@ -567,14 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if accountability.md is not up to date")
     args = parser.parse_args(argv)
     text = render(load_packs())
-    if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != text:
-            sys.stderr.write(f"{OUTPUT} is out of date: run python {Path(__file__).name}\n")
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8", newline="\n")
-    return 0
+    return write_or_check(OUTPUT, text, args.check, __file__)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ ROOT = DOCS.parent
 OUTPUT = DOCS / "rules"
 sys.path.insert(0, str(ROOT / "src"))
 
+from _markdown import cell, table  # noqa: E402
 from compliance.errors import ComplianceError, ErrorGroup  # noqa: E402
 from compliance.language import ladders_of, load_packs  # noqa: E402
 from compliance.language.compile import CompiledRule, Pack  # noqa: E402
@@ -97,17 +98,6 @@ EVENT_FIELDS = ("event_id", "unit_id", "type", "actor_id", "target_id")
 
 
 # -- small renderers ------------------------------------------------------------------------
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return lines + [""]
-
-
 def _code(value: object) -> str:
     return f"`{value}`"
 
@@ -496,7 +486,7 @@ def _grading(rule: CompiledRule, p: _Params) -> list[str]:
         else:
             cells = ["below every threshold"] * len(criteria)
         rows.append([_name("accident_grades", grade.grade), *cells])
-    lines += _table(["grade", *[f"`{name}`" for name in criteria]], rows)
+    lines += table(["grade", *[f"`{name}`" for name in criteria]], rows)
     lines.append("- A missing figure counts as 0 (a grade can only rise with more information).")
     return lines
 
@@ -520,7 +510,7 @@ def _chain(rule: CompiledRule, p: _Params) -> list[str]:
             "its own unit" if step.same_unit else "any unit",
             "yes" if step.in_order and step.by.after != "start" else "no",
         ])
-    lines += _table(["step", "中文", "owes", "due", "owed when", "not needed (`exempt`)", "recorded by",
+    lines += table(["step", "中文", "owes", "due", "owed when", "not needed (`exempt`)", "recorded by",
                      "only after the step it follows"], rows)
     lines += [("- A step that follows another runs from when that step was done, or from its due instant if it "
               "was not; a contrary-to-duty step (owed only if an earlier one failed) that follows the failed step "
@@ -646,7 +636,7 @@ def _document(pack: Pack) -> list[str]:
         ["jurisdiction", jurisdiction],
         ["pack", f"`{pack.id}` version {spec.version}, file `src/compliance/rules/{Path(pack.file).name}`"],
     ]
-    return _table(["", ""], rows)
+    return table(["", ""], rows)
 
 
 def _parameters(rule: CompiledRule) -> list[str]:
@@ -658,7 +648,7 @@ def _parameters(rule: CompiledRule) -> list[str]:
         rows.append([f"`{parameter.name}`", _plain(parameter.default), kind, parameter.note,
                      f"`--param {rule.id}.{parameter.name}=…`"])
     return ["**Parameters** (the value is the pack's default; a run may override it):", "",
-            *_table(["parameter", "default value", "whose choice", "note", "override"], rows)]
+            *table(["parameter", "default value", "whose choice", "note", "override"], rows)]
 
 
 def _rule_section(rule: CompiledRule, raw: Any, ladders: dict[str, Ladder], pack: Pack) -> list[str]:
@@ -679,7 +669,7 @@ def _rule_section(rule: CompiledRule, raw: Any, ladders: dict[str, Ladder], pack
     lines = [f'<a id="{_anchor(rule.id)}"></a>', "", f"### `{rule.id}` {rule.title}", ""]
     if rule.title_en:
         lines += [f"*{rule.title_en}*", ""]
-    lines += _table(["", ""], rows)
+    lines += table(["", ""], rows)
     lines += [f"> {citation.text}", ""]
     lines += ["**What it decides:**", "", *decides(rule, raw, ladders), ""]
     lines += _parameters(rule)
@@ -703,7 +693,7 @@ def _ladders(pack: Pack) -> list[str]:
             consequences = "; ".join(step.consequences) if step.consequences else f"({step.zh})"
             rows.append([number, f"`{step.step}`", step.zh, consequences, step.source]
                         + (["政策选择" if step.policy else ""] if policy else []))
-        lines += _table(["level", "step", "中文", "consequences (in decisions)", "source"]
+        lines += table(["level", "step", "中文", "consequences (in decisions)", "source"]
                         + (["policy"] if policy else []), rows)
     return lines
 
@@ -714,7 +704,7 @@ def _not_checkable(pack: Pack) -> list[str]:
         return lines + ["None listed: every obligation of the document this pack encodes is a rule above.", ""]
     lines += ["Obligations of the document that records cannot check, each with its reason:", ""]
     rows = [[f"`{entry.id}`", entry.reason] for entry in pack.not_checkable]
-    return lines + _table(["id", "reason"], rows)
+    return lines + table(["id", "reason"], rows)
 
 
 def render_pack(pack: Pack, ladders: dict[str, Ladder]) -> str:
@@ -747,7 +737,7 @@ def render_pack(pack: Pack, ladders: dict[str, Ladder]) -> str:
         "",
     ]
     if pack.rules:
-        out += _table(["rule", "kind", "title"],
+        out += table(["rule", "kind", "title"],
                       [[f"[`{rule.id}`](#{_anchor(rule.id)})", f"`{rule.kind}`", rule.title] for rule in pack.rules])
     else:
         out += ["This pack has no rules.", ""]
@@ -779,7 +769,7 @@ def render_index(packs: list[Pack]) -> str:
         "python docs/_generate_rules.py --check  # exit 1 if a page is out of date",
         "```",
         "",
-        *_table(["pack", "文号", "document", "issuer", "date", "rules", "not checkable"], rows),
+        *table(["pack", "文号", "document", "issuer", "date", "rules", "not checkable"], rows),
         ("The rule language is described in [rule-language.md](../rule-language.md), what the statuses and "
         "periods mean in [semantics.md](../semantics.md), and incidents, sanctions and ladders in "
         "[accountability.md](../accountability.md)."),

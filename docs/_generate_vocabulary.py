@@ -21,6 +21,7 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _markdown import cell, table, write_or_check  # noqa: E402
 from compliance import strictyaml  # noqa: E402
 from compliance.findings import Status  # noqa: E402
 from compliance.periods import Period, PeriodKind  # noqa: E402
@@ -39,22 +40,11 @@ _TYPE_WORDS = {
 }
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _type(kind: object) -> str:
     """How an attribute type is shown: an enumeration lists its values."""
     if isinstance(kind, list):
         return "one of " + ", ".join(f"`{value}`" for value in kind)
     return _TYPE_WORDS.get(str(kind), str(kind))
-
-
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return lines + [""]
 
 
 def _zh(body: object) -> str:
@@ -90,39 +80,39 @@ def render(data: dict) -> str:
     ]
 
     out += ["## Unit kinds (`units.kind`)", ""]
-    out += _table(["name", "中文", "note"],
+    out += table(["name", "中文", "note"],
                   [[f"`{name}`", _zh(body), _note(body)] for name, body in data["unit_kinds"].items()])
 
     out += ["## Levels (`units.level`)", "",
             "The rank orders the levels; `target: {level: superior}` in a rule means the level whose",
             "rank is one less than the event unit's.", ""]
-    out += _table(["name", "中文", "rank", "note"],
+    out += table(["name", "中文", "rank", "note"],
                   [[f"`{name}`", _zh(body), body["rank"], _note(body)] for name, body in data["levels"].items()])
 
     out += ["## Roles (`people.role`)", ""]
-    out += _table(["name", "中文", "note"],
+    out += table(["name", "中文", "note"],
                   [[f"`{name}`", _zh(body), _note(body)] for name, body in data["roles"].items()])
 
     out += ["## Person attributes (extra columns of `people`)", "",
             "Typed when a row of `people` is read; rules select tenures on them",
             "(`applies_to.person`, `tenure.where`).", ""]
-    out += _table(["name", "type"],
+    out += table(["name", "type"],
                   [[f"`{name}`", _type(kind)] for name, kind in data["person_attributes"].items()])
 
     out += ["## Metrics (`measures.metric`)", ""]
-    out += _table(["name", "中文", "counted in"],
+    out += table(["name", "中文", "counted in"],
                   [[f"`{name}`", _zh(body), body.get("unit", "")] for name, body in data["metrics"].items()])
 
     out += ["## Sectors (`units.sectors`, an accident's `industry`)", "",
             "A department's supervised sectors, or an enterprise's industry.", ""]
-    out += _table(["name", "中文"], [[f"`{name}`", zh] for name, zh in data["sectors"].items()])
+    out += table(["name", "中文"], [[f"`{name}`", zh] for name, zh in data["sectors"].items()])
 
     out += ["## Tags (`units.tags`)", ""]
-    out += _table(["name", "中文"], [[f"`{name}`", zh] for name, zh in data["tags"].items()])
+    out += table(["name", "中文"], [[f"`{name}`", zh] for name, zh in data["tags"].items()])
 
     out += ["## Accident grades", "",
             "国务院令第493号 第三条, worst first; a grading rule (`national.accident-grade`) assigns them.", ""]
-    out += _table(["name", "中文", "rank"],
+    out += table(["name", "中文", "rank"],
                   [[f"`{name}`", _zh(body), body["rank"]] for name, body in data["accident_grades"].items()])
 
     out += ["## Event types (`events.type`)", "",
@@ -137,18 +127,18 @@ def render(data: dict) -> str:
         attributes = body.get("attributes") or {}
         shown = "<br>".join(f"`{attribute}`: {_type(kind)}" for attribute, kind in attributes.items())
         rows.append([f"`{name}`", body["zh"], shown, _note(body)])
-    out += _table(["name", "中文", "attributes", "note"], rows)
+    out += table(["name", "中文", "attributes", "note"], rows)
 
     out += ["## Period kinds (a rule's `period`)", "",
             f"With the label and Chinese form of the period that contains {EXAMPLE_DAY}",
             "(see [semantics.md](semantics.md#periods)).", ""]
-    out += _table(["name", "中文", "example label", "example 中文"],
+    out += table(["name", "中文", "example label", "example 中文"],
                   [[f"`{kind.value}`", kind.chinese, f"`{Period.containing(kind, EXAMPLE_DAY).label}`",
                     Period.containing(kind, EXAMPLE_DAY).chinese] for kind in PeriodKind])
 
     out += ["## Finding statuses", "",
             "See [semantics.md](semantics.md#statuses) for when each is given.", ""]
-    out += _table(["name", "中文"], [[f"`{status.value}`", status.chinese] for status in Status])
+    out += table(["name", "中文"], [[f"`{status.value}`", status.chinese] for status in Status])
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -157,14 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if vocabulary.md is not up to date")
     args = parser.parse_args(argv)
     text = render(strictyaml.load(VOCABULARY_FILE).value)
-    if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != text:
-            sys.stderr.write(f"{OUTPUT} is out of date: run python {Path(__file__).name}\n")
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8", newline="\n")
-    return 0
+    return write_or_check(OUTPUT, text, args.check, __file__)
 
 
 if __name__ == "__main__":
