@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from compliance.facts import Event, Facts, Tenure, Unit, attribute_values, region_chain
 from compliance.findings import Status
 from compliance.language.compile import CompiledRule
-from compliance.language.schema import AppliesTo, Selector, TenureSelector, UnitFilter
+from compliance.language.schema import AppliesTo, Selector, TargetFilter, TenureSelector, UnitFilter
 from compliance.timeline import SHANGHAI, due_instant
 from compliance.vocabulary import VOCABULARY
 
@@ -269,8 +269,11 @@ def _target_matches(facts: Facts, event: Event, unit: Unit, selector: Selector) 
     if criteria is None:
         return True
     target = facts.units.get(event.target_id) if event.target_id else None
-    if target is None:
-        return False
+    return target is not None and target_matches(target, unit, criteria)
+
+
+def target_matches(target: Unit, unit: Unit, criteria: TargetFilter) -> bool:
+    """Whether ``target`` is a unit that ``unit``'s events may act on or report to under ``criteria``."""
     if criteria.kind and target.kind not in criteria.kind:
         return False
     if criteria.level:

@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from compliance.errors import ComplianceError, closest
+from compliance.evaluation.context import target_matches, unit_matches
 from compliance.facts import Event, Measure, Tenure, Unit, region_chain
 from compliance.language import CompiledRule, Pack, load_packs
-from compliance.language.schema import Selector, TargetFilter, UnitFilter
+from compliance.language.schema import Selector, UnitFilter
 from compliance.periods import Period, PeriodKind
 from compliance.timeline import SHANGHAI, Instant, due_instant, parse_instant
 from compliance.vocabulary import VOCABULARY
@@ -923,33 +924,6 @@ def resolve_rules(rules: Any = None, rules_only: Iterable[str] | str | None = No
 
 
 # -- events a rule counts ------------------------------------------------------------------------
-def _unit_matches(unit: Unit, criteria: UnitFilter) -> bool:
-    """Whether a unit meets a filter, its pack's jurisdiction (``within``) and ``regions`` included."""
-    within = getattr(criteria, "within", None)
-    if within is not None and not _unit_matches(unit, within):
-        return False
-    regions = getattr(criteria, "regions", ())
-    if regions and unit.region and set(regions).isdisjoint(region_chain(unit.region)):
-        return False
-    return ((not criteria.kind or unit.kind in criteria.kind)
-            and (not criteria.level or unit.level in criteria.level)
-            and (not criteria.tags or bool(set(criteria.tags) & set(unit.tags)))
-            and (not criteria.sectors or bool(set(criteria.sectors) & set(unit.sectors))))
-
-
-def _target_fits(target: Unit, unit: Unit, criteria: TargetFilter) -> bool:
-    if criteria.kind and target.kind not in criteria.kind:
-        return False
-    if criteria.level:
-        levels = set(criteria.level)
-        if "superior" in levels:
-            rank = VOCABULARY.level_rank.get(unit.level or "", 0)
-            levels |= {name for name, value in VOCABULARY.level_rank.items() if value == rank - 1}
-        if target.level not in levels:
-            return False
-    return not criteria.territorial or target.region in region_chain(unit.region)
-
-
 @dataclass
 class _Scene:
     """An export being built: its units, people and events so far, and fresh event ids."""
@@ -975,7 +949,7 @@ class _Scene:
         return f"{self.prefix}{self._count}"
 
     def bound(self, rule: CompiledRule) -> list[Unit]:
-        return [unit for unit in self.units if _unit_matches(unit, rule.applies_to)]
+        return [unit for unit in self.units if unit_matches(unit, rule.applies_to)]
 
     def holders(self, unit_id: str, role: str | None, day: date) -> list[str]:
         return sorted({t.person_id for t in self.people
@@ -1014,7 +988,7 @@ def _selected(draw: Any, scene: _Scene, selector: Selector, unit: Unit, moment: 
         actor = _pick(draw, candidates) if candidates and draw(st.integers(0, 9)) else None
     if target is None and draw(st.integers(0, 9)):
         criteria = selector.target
-        fits = [u for u in scene.units if criteria is not None and _target_fits(u, unit, criteria)]
+        fits = [u for u in scene.units if criteria is not None and target_matches(u, unit, criteria)]
         if fits:
             target = _pick(draw, fits)
         elif draw(st.integers(0, 2)) == 0:
@@ -1094,7 +1068,7 @@ def _add_counted(draw: Any, scene: _Scene, rule: CompiledRule, purpose: str = "a
     if kind == "quota":
         coverage = obligation.coverage
         members = sorted({member.unit_id: member for b in bound for member in scene.units
-                          if _unit_matches(member, coverage.population) and b.region
+                          if unit_matches(member, coverage.population) and b.region
                           and b.region in region_chain(member.region)}.values(), key=lambda u: u.unit_id)
         if not members:
             return _background(draw, scene)
@@ -1108,7 +1082,7 @@ def _add_counted(draw: Any, scene: _Scene, rule: CompiledRule, purpose: str = "a
         for parent in bound:
             wanted = criteria if criteria != UnitFilter() else UnitFilter(kind=(parent.kind,))
             pairs += [(parent, child) for child in scene.units
-                      if child.parent_id == parent.unit_id and _unit_matches(child, wanted)]
+                      if child.parent_id == parent.unit_id and unit_matches(child, wanted)]
         if not pairs:
             return _background(draw, scene)
         parent, child = _pick(draw, pairs)
@@ -1473,7 +1447,7 @@ def _extra_people(draw: Any, rule: CompiledRule, units: Sequence[Unit], rows: li
     selector = getattr(rule.obligation, "tenure", None)
     if selector is None:
         return
-    bound = [unit for unit in units if _unit_matches(unit, rule.applies_to)]
+    bound = [unit for unit in units if unit_matches(unit, rule.applies_to)]
     if not bound:
         return
     for _ in range(draw(st.integers(0, 3))):
@@ -1494,7 +1468,7 @@ def _ratio_measures(draw: Any, rule: CompiledRule, units: Sequence[Unit], lo: da
     found: list[Measure] = []
     first = rule.in_force.from_
     for unit in units:
-        if not _unit_matches(unit, rule.applies_to) or draw(st.integers(0, 4)) == 0:
+        if not unit_matches(unit, rule.applies_to) or draw(st.integers(0, 4)) == 0:
             continue
         days = draw(st.lists(st.one_of(st.just(first), st.dates(max(lo, first - timedelta(days=60)), hi)),
                              min_size=1, max_size=3, unique=True))
