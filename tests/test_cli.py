@@ -202,3 +202,25 @@ def test_the_workbook_holds_what_the_line_files_hold(tmp_path):
     assert [row[2] for row in rejected[1:]] == [r["line"] for r in _lines(out / "rejected.jsonl")]
     summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(min_row=2, max_col=2, values_only=True)}
     assert summary["rejected"] == len(rejected) - 1
+
+
+def test_the_command_exits_at_once_with_its_status_and_everything_written(tmp_path: Path) -> None:
+    """``compliance`` (``cli.run``) ends with ``os._exit``: the exit status, the stderr summary and
+    every output file must still be complete."""
+    import subprocess
+    import sys
+
+    data = _export(tmp_path / "data")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "from compliance.cli import run; run()", "evaluate", str(data),
+               "--as-of", "2023-01-01", "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "已写出结果到" in done.stderr and "被拒记录 5 条" in done.stderr
+    assert len(_lines(out / "rejected.jsonl")) == 5
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["records"]["events"]["rejected"] == 4
+    failing = subprocess.run(command + ["--fail-on", "violated"], capture_output=True, text=True, check=False)
+    assert failing.returncode == 1
+    broken = subprocess.run(command[:4] + [str(tmp_path / "nowhere")] + command[5:], capture_output=True, text=True,
+                            check=False)
+    assert broken.returncode == 2 and broken.stderr.startswith("error:")

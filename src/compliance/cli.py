@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from compliance import __version__
 from compliance.errors import ComplianceError, ErrorGroup
@@ -318,5 +318,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> NoReturn:
+    """The ``compliance`` command: :func:`main`, then exit without freeing the records.
+
+    Freeing a million events one by one takes seconds (2.3 s of a 1M-event run) and
+    changes nothing once the results are written and closed, so the process ends
+    at once, as mypy's does: streams are flushed, then ``os._exit``. Code that
+    embeds the command calls :func:`main`, which returns.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away: nothing more can be said
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    run()
