@@ -224,3 +224,11 @@ def test_the_command_exits_at_once_with_its_status_and_everything_written(tmp_pa
     broken = subprocess.run(command[:4] + [str(tmp_path / "nowhere")] + command[5:], capture_output=True, text=True,
                             check=False)
     assert broken.returncode == 2 and broken.stderr.startswith("error:")
+
+
+def test_main_keeps_nothing_once_it_returns(tmp_path: Path) -> None:
+    """Only ``run()``, which exits at once, keeps the records referenced; ``main()`` lets them go."""
+    from compliance import cli
+
+    assert main(["evaluate", str(_export(tmp_path / "data")), "--as-of", "2023-01-01", "--out", str(tmp_path / "out")]) == 0
+    assert cli._retained == [] and cli._exiting_at_once is False

@@ -117,6 +117,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     write_results(evaluation, args.out, include_all=args.all)
+    if _exiting_at_once:  # freeing the records on return would cost what run() saves (see there)
+        _retained.append(evaluation)
     counts = evaluation.summary()["findings"]["by_status"]
     shown = "，".join(f"{Status(k).chinese} {v}" for k, v in counts.items() if v)
     sys.stderr.write(
@@ -318,14 +320,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+_exiting_at_once = False
+_retained: list[Any] = []
+
+
 def run() -> NoReturn:
     """The ``compliance`` command: :func:`main`, then exit without freeing the records.
 
-    Freeing a million events one by one takes seconds (2.3 s of a 1M-event run) and
-    changes nothing once the results are written and closed, so the process ends
-    at once, as mypy's does: streams are flushed, then ``os._exit``. Code that
-    embeds the command calls :func:`main`, which returns.
+    Freeing a million events one by one, then the interpreter's own teardown, took
+    several seconds (5 of a 1M-event run) and change nothing once the results are
+    written and closed, so the process ends at once, as mypy's does: the records
+    stay referenced (``_retained``), streams are flushed, then ``os._exit``. Code
+    that embeds the command calls :func:`main`, which returns and keeps nothing.
     """
+    global _exiting_at_once
+    _exiting_at_once = True
     code = main()
     try:
         sys.stdout.flush()
