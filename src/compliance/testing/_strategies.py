@@ -1185,18 +1185,28 @@ def _add_for_ban(draw: Any, scene: _Scene, rule: CompiledRule, bound: list[Unit]
         return _background(draw, scene)
     holder = _pick(draw, holders)
     unit = _unit_of(scene, holder.unit_id)
-    moment = _moment_text(draw, scene, rule)
+    # Mostly while the holder still holds the role, so that holding it after the sanction (the ban
+    # broken) is drawn as often as leaving it: the scene's people are fixed before its events.
+    first, last = holder.start or scene.lo, holder.end or scene.hi
+    near = (_start_of(first), _start_of(first + (last - first) / 2)) if first <= last else ()
+    moment = _moment_text(draw, scene, rule, near=near)
     attributes = {}
     if ban.incident:
-        attributes["accident_id"] = _graded_accident(draw, scene, ban.incident, unit, moment).event_id
+        # A same-industry ban reaches the holder only if the accident's industry is one of the unit's
+        # sectors: mostly say so (the accident's own unit is the holder's, but a drawn industry may differ).
+        industry = {"industry": _pick(draw, unit.sectors)} if ban.same_industry and unit.sectors \
+            and draw(st.integers(0, 3)) else {}
+        attributes["accident_id"] = _graded_accident(draw, scene, ban.incident, unit, moment, industry).event_id
     return _selected(draw, scene, ban.after, unit, moment, actor=holder.person_id, attributes=attributes)
 
 
-def _graded_accident(draw: Any, scene: _Scene, grades: Sequence[str], unit: Unit, moment: str) -> Event:
-    """An accident whose counts reach one of ``grades`` under the scene's grading rules (or any accident)."""
+def _graded_accident(draw: Any, scene: _Scene, grades: Sequence[str], unit: Unit, moment: str,
+                     given: Mapping[str, Any] = {}) -> Event:
+    """An accident whose counts reach one of ``grades`` under the scene's grading rules (or any accident),
+    with the ``given`` attributes."""
     gradings = [rule.obligation for rule in scene.rules.values() if rule.kind == "grading"
                 and "accident" in rule.obligation.event.type]
-    attributes: dict[str, Any] = {}
+    attributes: dict[str, Any] = dict(given)
     if gradings:
         thresholds = {grade.grade: grade.at_least for grade in gradings[0].grades}
         wanted = _pick(draw, tuple(grades))
