@@ -232,3 +232,6 @@ def test_main_keeps_nothing_once_it_returns(tmp_path: Path) -> None:
 
     assert main(["evaluate", str(_export(tmp_path / "data")), "--as-of", "2023-01-01", "--out", str(tmp_path / "out")]) == 0
     assert cli._retained == [] and cli._exiting_at_once is False
+    from compliance import collector
+
+    assert collector._freezing is False

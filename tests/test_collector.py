@@ -37,3 +37,21 @@ def test_nested_uses_enable_it_only_at_the_outermost_end(collecting):
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_freezing_moves_what_the_block_made_out_of_later_collections(collecting):
+    from compliance.collector import freeze_when_resuming
+
+    gc.unfreeze()
+    try:
+        with collector_paused():
+            made = [[index] for index in range(1000)]  # tracked containers
+        assert gc.get_freeze_count() == 0  # not asked: nothing frozen
+        freeze_when_resuming()
+        with collector_paused():
+            made = [[index] for index in range(1000)]
+            assert gc.get_freeze_count() == 0  # only when the collector resumes
+        assert gc.get_freeze_count() >= len(made) and gc.isenabled()
+    finally:
+        freeze_when_resuming(False)
+        gc.unfreeze()

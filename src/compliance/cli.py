@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from compliance import __version__
+from compliance.collector import freeze_when_resuming
 from compliance.errors import ComplianceError, ErrorGroup
 from compliance.findings import Status
 from compliance.language import CompiledRule, Pack, load_packs, parse_override
@@ -338,11 +339,14 @@ def run() -> NoReturn:
     Freeing a million events one by one, then the interpreter's own teardown, took
     several seconds (5 of a 1M-event run) and change nothing once the results are
     written and closed, so the process ends at once, as mypy's does: the records
-    stay referenced (``_retained``), streams are flushed, then ``os._exit``. Code
-    that embeds the command calls :func:`main`, which returns and keeps nothing.
+    stay referenced (``_retained``), streams are flushed, then ``os._exit``. For
+    the same reason what is made while the collector is paused is frozen when it
+    resumes (:func:`~compliance.collector.freeze_when_resuming`). Code that embeds
+    the command calls :func:`main`, which returns, keeps nothing and freezes nothing.
     """
     global _exiting_at_once
     _exiting_at_once = True
+    freeze_when_resuming()  # nothing made while paused needs collecting in a process about to end
     code = main()
     try:
         sys.stdout.flush()
