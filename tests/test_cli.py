@@ -235,3 +235,13 @@ def test_main_keeps_nothing_once_it_returns(tmp_path: Path) -> None:
     from compliance import collector
 
     assert collector._freezing is False
+
+
+def test_a_value_longer_than_a_workbook_cell_is_cut_with_a_note_not_silently():
+    from compliance.output.xlsx import CELL_LIMIT, _cell
+
+    evidence = [f"E{number:07d}" for number in range(5000)]  # 5000 × 8 characters and 4999 separators: 49,998
+    cell = _cell(evidence)
+    assert len(cell) == CELL_LIMIT
+    assert cell.startswith("E0000000; E0000001") and cell.endswith("共49998字符，超出单元格上限，完整内容见同目录 jsonl/json 文件）")
+    assert _cell(evidence[:10]) == "; ".join(evidence[:10]) and _cell(None) is None and _cell(3) == 3
