@@ -112,6 +112,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from compliance.records import load_export
 
     overrides = _overrides(args.param)
+    if _exiting_at_once:  # nothing made while the collector is paused needs collecting in a process about to end
+        freeze_when_resuming()
     loaded = load_export(Path(args.data), mapping=Path(args.mapping) if args.mapping else None,
                          encoding=args.encoding, strict=args.strict)
     if _exiting_at_once:  # freeing the records when they are no longer needed costs what run() saves (see there)
@@ -340,13 +342,13 @@ def run() -> NoReturn:
     several seconds (5 of a 1M-event run) and change nothing once the results are
     written and closed, so the process ends at once, as mypy's does: the records
     stay referenced (``_retained``), streams are flushed, then ``os._exit``. For
-    the same reason what is made while the collector is paused is frozen when it
-    resumes (:func:`~compliance.collector.freeze_when_resuming`). Code that embeds
-    the command calls :func:`main`, which returns, keeps nothing and freezes nothing.
+    the same reason ``evaluate`` freezes the objects it holds when the collector
+    resumes (:func:`~compliance.collector.freeze_when_resuming`; not ``watch``,
+    which runs on). Code that embeds the command calls :func:`main`, which returns,
+    keeps nothing and freezes nothing.
     """
     global _exiting_at_once
     _exiting_at_once = True
-    freeze_when_resuming()  # nothing made while paused needs collecting in a process about to end
     code = main()
     try:
         sys.stdout.flush()

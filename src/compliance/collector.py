@@ -22,14 +22,14 @@ _freezing = False
 
 
 def freeze_when_resuming(enabled: bool = True) -> None:
-    """Whether :func:`collector_paused` freezes the objects it saw made (``gc.freeze``) before resuming.
+    """Whether :func:`collector_paused` freezes every tracked object (``gc.freeze``) before resuming.
 
-    For a process that ends when its work is done (the ``compliance`` command, see
+    For a process that ends when its work is done (``compliance evaluate``, see
     :func:`compliance.cli.run`): the records and findings made while the collector was
-    paused go to the permanent generation, so that no collection after the pause walks
-    them (the first one after loading a million events took about a second). Not
-    for code that embeds the library: ``gc.freeze`` is process-wide, and frozen
-    cyclic garbage is never collected.
+    paused go to the permanent generation with everything else, so that no collection
+    after the pause walks them (the first one after loading a million events took
+    about a second). Not for code that embeds the library, nor for a process that runs
+    on: ``gc.freeze`` is process-wide, and frozen cyclic garbage is never collected.
     """
     global _freezing
     _freezing = enabled
