@@ -245,3 +245,26 @@ def test_a_value_longer_than_a_workbook_cell_is_cut_with_a_note_not_silently():
     assert len(cell) == CELL_LIMIT
     assert cell.startswith("E0000000; E0000001") and cell.endswith("共49998字符，超出单元格上限，完整内容见同目录 jsonl/json 文件）")
     assert _cell(evidence[:10]) == "; ".join(evidence[:10]) and _cell(None) is None and _cell(3) == 3
+
+
+def test_rows_beyond_a_sheets_limit_go_on_to_the_next_sheet(tmp_path, monkeypatch):
+    """Excel's row limit is a million; it is made 11 here (a header and 10 rows), so that the 18
+    findings need two sheets: 10 rows, then 8."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from compliance.output import xlsx
+
+    data = _export(tmp_path / "data")
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / "whole"), "--all"]) == 0
+    findings = _lines(tmp_path / "whole" / "findings.jsonl")
+    assert len(findings) == 18
+    monkeypatch.setattr(xlsx, "ROW_LIMIT", 11)
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / "split"), "--all"]) == 0
+    workbook = load_workbook(io.BytesIO((tmp_path / "split" / "report.xlsx").read_bytes()), read_only=True)
+    assert workbook.sheetnames == ["findings", "findings-2", "decisions", "incidents", "rejected", "summary"]
+    parts = [list(workbook[name].iter_rows(values_only=True)) for name in ("findings", "findings-2")]
+    assert [len(rows) for rows in parts] == [11, 9] and parts[0][0] == parts[1][0]  # each: the header, then rows
+    assert [(row[0], row[1], row[4]) for rows in parts for row in rows[1:]] == [
+        (finding["rule_id"], finding["unit_id"], finding["period"]) for finding in findings]

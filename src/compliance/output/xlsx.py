@@ -7,7 +7,8 @@ evaluation instant. So the file is byte-identical for the same input, rules and
 
 A cell holds at most 32,767 characters (Excel's limit): a longer value (the
 evidence of a period with thousands of events) is cut there with a note saying
-how long it was and where the whole value is, never silently.
+how long it was and where the whole value is, never silently. A sheet holds at
+most 1,048,576 rows: more findings go on to ``findings-2`` and so on.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _FINDING_COLUMNS = ("rule_id", "unit_id", "person_id", "subject_id", "period", "
 
 CELL_LIMIT = 32_767
 """The most characters an XLSX cell holds."""
+
+ROW_LIMIT = 1_048_576
+"""The most rows a worksheet holds (the header included); more go on to a sheet ``name-2``, ``name-3``, …"""
 
 
 def _cell(value: Any) -> Any:
@@ -53,9 +57,14 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding], summary: dict[s
     workbook.set_properties({"created": moment})
 
     def sheet(name: str, header: list[str], rows: Any) -> None:
-        worksheet = workbook.add_worksheet(name)
+        part, worksheet, number = 1, workbook.add_worksheet(name), 0
         worksheet.write_row(0, 0, header)
-        for number, row in enumerate(rows, 1):
+        for row in rows:
+            number += 1
+            if number == ROW_LIMIT:  # full: the rows go on, with the header again, on the next sheet
+                part, number = part + 1, 1
+                worksheet = workbook.add_worksheet(f"{name}-{part}")
+                worksheet.write_row(0, 0, header)
             worksheet.write_row(number, 0, [_cell(value) for value in row])
 
     def finding_rows() -> Any:
