@@ -268,3 +268,21 @@ def test_rows_beyond_a_sheets_limit_go_on_to_the_next_sheet(tmp_path, monkeypatc
     assert [len(rows) for rows in parts] == [11, 9] and parts[0][0] == parts[1][0]  # each: the header, then rows
     assert [(row[0], row[1], row[4]) for rows in parts for row in rows[1:]] == [
         (finding["rule_id"], finding["unit_id"], finding["period"]) for finding in findings]
+
+
+def test_progress_shows_on_a_terminal_while_reading_and_evaluating_and_is_cleared(tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["evaluate", str(_export(tmp_path / "data")), "--as-of", "2023-01-01", "--out", str(tmp_path / "o")]) == 0
+    shown = capsys.readouterr().err
+    assert "\r读入 units.csv 2 行" in shown and "\r读入 events.csv 6 行" in shown
+    assert "\r评估规则 1/" in shown
+    assert shown.index("读入 events.csv") < shown.index("评估规则") < shown.index("\r" + " " * 60 + "\r") \
+        < shown.index("已写出结果到")
+
+
+def test_progress_is_quiet_when_piped(tmp_path, capsys):
+    assert main(["evaluate", str(_export(tmp_path / "data")), "--as-of", "2023-01-01", "--out", str(tmp_path / "o")]) == 0
+    shown = capsys.readouterr().err
+    assert "\r" not in shown and shown.startswith("已写出结果到")

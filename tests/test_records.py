@@ -630,3 +630,18 @@ def test_either_chinese_name_of_a_role_is_accepted():
     assert VOCABULARY.normalise("roles", "分管负责人") == "deputy"
     assert VOCABULARY.normalise("roles", "其他领导干部") == "deputy"
     assert VOCABULARY.normalise("roles", "其他领导干部 / 分管负责人") == "deputy"
+
+
+def test_loading_reports_its_progress_every_so_many_rows_and_at_the_end_of_each_file(tmp_path, monkeypatch):
+    from compliance.records import assembly
+
+    monkeypatch.setattr(assembly, "PROGRESS_EVERY", 2)
+    (tmp_path / "units.csv").write_text("unit_id,name,kind\nU1,甲,enterprise\nU2,乙,enterprise\nU3,丙,enterprise\n",
+                                        encoding="utf-8")
+    events = "event_id,unit_id,type,occurred_at\n" + "".join(
+        f"E{number},U1,safety_study_session,2022-09-{number:02d}\n" for number in range(1, 6))
+    (tmp_path / "events.csv").write_text(events, encoding="utf-8")
+    heard: list[tuple[str, int]] = []
+    result = load_export(tmp_path, progress=lambda file, rows: heard.append((Path(file).name, rows)))
+    assert len(result.facts.events) == 5
+    assert heard == [("units.csv", 2), ("units.csv", 3), ("events.csv", 2), ("events.csv", 4), ("events.csv", 5)]

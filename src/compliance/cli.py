@@ -101,6 +101,11 @@ class _Progress:
             sys.stderr.write(f"\r评估规则 {done + 1}/{total} {rule_id:<40}")
             sys.stderr.flush()
 
+    def reading(self, file: str, rows: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r读入 {Path(file).name} {rows:,} 行{'':<30}")
+            sys.stderr.flush()
+
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\r" + " " * 60 + "\r")
@@ -114,12 +119,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     overrides = _overrides(args.param)
     if _exiting_at_once:  # nothing made while the collector is paused needs collecting in a process about to end
         freeze_when_resuming()
-    loaded = load_export(Path(args.data), mapping=Path(args.mapping) if args.mapping else None,
-                         encoding=args.encoding, strict=args.strict)
-    if _exiting_at_once:  # freeing the records when they are no longer needed costs what run() saves (see there)
-        _retained.append(loaded)
     progress = _Progress()
     try:
+        loaded = load_export(Path(args.data), mapping=Path(args.mapping) if args.mapping else None,
+                             encoding=args.encoding, strict=args.strict, progress=progress.reading)
+        if _exiting_at_once:  # freeing the records when they are no longer needed costs what run() saves
+            _retained.append(loaded)
         evaluation = evaluate(loaded, rules=args.rules, as_of=args.as_of, start=args.start, end=args.end,
                               overrides=overrides, progress=progress)
     finally:

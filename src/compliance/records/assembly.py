@@ -21,7 +21,7 @@ import json
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,9 @@ MEMORY = "<memory>"
 # "attribute deaths: …" (events) or "employment: …" (people): the attribute an error names.
 _ATTRIBUTE_MESSAGE = re.compile(r"(?:attribute )?([^\s:]+): (.*)", re.DOTALL)
 _LIST_SEPARATOR = re.compile(r"[;；]")
+
+PROGRESS_EVERY = 1 << 16
+"""Rows between two calls of a loader's ``progress``."""
 
 _BUILDERS = {"events": event_builder, "people": tenure_builder}
 _NO_READER = object()
@@ -341,8 +344,9 @@ def _place(file: str, sheet: str | None, line: int) -> str:
 class Assembler:
     """Validates, cross-checks and deduplicates the rows of every source, in kind order."""
 
-    def __init__(self, mapping: Mapping | None = None) -> None:
+    def __init__(self, mapping: Mapping | None = None, progress: Callable[[str, int], None] | None = None) -> None:
         self.mapping = mapping or Mapping()
+        self.progress = progress
         self.rejections: list[Rejection] = []
         self.accepted: dict[str, list[BaseModel]] = {kind: [] for kind in ORDER}
         self.unit_ids: set[str] = set()
@@ -396,6 +400,8 @@ class Assembler:
         broken: _RowProblem | None = None  # set when the current columns cannot be read at all
         for line, columns, values, problem in source.rows:
             rows += 1
+            if not rows % PROGRESS_EVERY and self.progress is not None:
+                self.progress(source.file, rows)
             if problem is not None:
                 reject(line, columns, values, *problem)
                 continue
@@ -477,6 +483,8 @@ class Assembler:
         if not spec.has_attributes:
             stats["ignored_columns"] = list(ignored)
         self.stats[source.kind] = stats
+        if self.progress is not None:
+            self.progress(source.file, rows)
 
     def _plan(self, spec: RecordKind, source: Source, columns: tuple[str, ...]) -> _Plan | _RowProblem:
         """The plan for a column tuple; a header that cannot work stops the file (RecordError)."""
@@ -521,13 +529,15 @@ def _empty_stats(kind: str) -> dict[str, Any]:
     return stats
 
 
-def assemble(sources: Iterable[Source], mapping: Mapping | None, strict: bool) -> LoadResult:
+def assemble(sources: Iterable[Source], mapping: Mapping | None, strict: bool,
+             progress: Callable[[str, int], None] | None = None) -> LoadResult:
     """Take every source (in kind order) and give the result.
 
     The cyclic garbage collector is paused while the rows are read
-    (:func:`~compliance.collector.collector_paused`).
+    (:func:`~compliance.collector.collector_paused`). ``progress(file, rows)`` is
+    called every :data:`PROGRESS_EVERY` rows of a file and when it is done.
     """
-    assembler = Assembler(mapping)
+    assembler = Assembler(mapping, progress)
     with collector_paused():
         for source in sorted(sources, key=lambda source: ORDER.index(source.kind)):
             assembler.take(source)

@@ -9,6 +9,7 @@ Other files (a README, an ``expected/`` folder) are not read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ def load_export(
     mapping: Mapping | Path | str | None = None,
     encoding: str | None = None,
     strict: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> LoadResult:
     """Read, validate and cross-check an export; rows that cannot be used are rejected, not dropped.
 
@@ -40,6 +42,7 @@ def load_export(
     :class:`~compliance.errors.RecordError` with their positions. A folder or
     workbook that cannot be read at all (no units, two files for one kind, a
     header without a required column) raises :class:`RecordError`.
+    ``progress(file, rows)``, if given, hears how far each file has been read.
     """
     root = Path(path)
     if isinstance(mapping, (str, Path)):
@@ -74,7 +77,7 @@ def load_export(
                 where=Position(str(root)),
                 expected=f"a {mapping.stem('units')}.csv, .jsonl or .ndjson file, or a {mapping.stem('units')} sheet",
             )
-        return assemble(sources, mapping, strict)
+        return assemble(sources, mapping, strict, progress)
 
 
 def _discover(root: Path, mapping: Mapping) -> tuple[dict[str, Path], list[Path]]:
