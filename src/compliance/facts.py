@@ -576,13 +576,11 @@ class Facts:
         events: Iterable[Event] = (),
         measures: Iterable[Measure] = (),
     ) -> None:
-        self.units: dict[str, Unit] = {}
-        for unit in units:
-            self.units[unit.unit_id] = unit
+        units, events = list(units), list(events)
+        # by id; a later record of the same id replaces an earlier one (the loader lets none through)
+        self.units: dict[str, Unit] = dict(zip(map(_UNIT_ID, units), units))
         self.tenures: tuple[Tenure, ...] = tuple(tenures)
-        self.events: dict[str, Event] = {}
-        for event in events:
-            self.events[event.event_id] = event
+        self.events: dict[str, Event] = dict(zip(map(_EVENT_ID, events), events))
         self.measures: tuple[Measure, ...] = tuple(measures)
 
     # -- indexes ---------------------------------------------------------------
