@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from compliance.cli import main
+from compliance.findings import Status
 
 UNITS = """unit_id,name,kind,level,parent_id,region,sectors,tags
 PC,某县委,party_committee,county,,220521,,
@@ -190,7 +191,8 @@ def test_the_workbook_holds_what_the_line_files_hold(tmp_path):
     out = tmp_path / "o"
     assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(out), "--all"]) == 0
     workbook = load_workbook(out / "report.xlsx", read_only=True)
-    assert workbook.sheetnames == ["findings", "decisions", "incidents", "rejected", "summary"]
+    assert workbook.sheetnames == ["findings", "by_rule", "by_unit", "decisions", "incidents", "rejected", "summary",
+                                   "parameters"]
     rows = list(workbook["findings"].iter_rows(values_only=True))
     findings = _lines(out / "findings.jsonl")
     assert rows[0][:3] == ("rule_id", "unit_id", "person_id") and rows[0][-1] == "message"
@@ -202,6 +204,20 @@ def test_the_workbook_holds_what_the_line_files_hold(tmp_path):
     assert [row[2] for row in rejected[1:]] == [r["line"] for r in _lines(out / "rejected.jsonl")]
     summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(min_row=2, max_col=2, values_only=True)}
     assert summary["rejected"] == len(rejected) - 1
+    assert summary["findings.by_rule"] == "见工作表 by_rule" and summary["parameters"] == "见工作表 parameters"
+    written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert json.loads(summary["findings"]) == {"total": 18, "by_status": written["findings"]["by_status"]}
+    statuses = [status.value for status in Status]
+    by_rule = list(workbook["by_rule"].iter_rows(values_only=True))
+    assert by_rule[0] == ("rule_id", "title", "document", "article", *statuses, "total")
+    assert {row[0]: dict(zip(statuses, row[4:10])) for row in by_rule[1:]} == {
+        rule: {status: counts.get(status, 0) for status in statuses} for rule, counts in written["findings"]["by_rule"].items()}
+    assert all(row[10] == sum(row[4:10]) and row[1] and row[2] for row in by_rule[1:])
+    by_unit = {row[0]: row[1:] for row in workbook["by_unit"].iter_rows(min_row=2, values_only=True)}
+    assert by_unit["PC"][0] == "某县委" and sum(row[-1] for row in by_unit.values()) == 18
+    parameters = list(workbook["parameters"].iter_rows(min_row=2, values_only=True))
+    assert len(parameters) == sum(len(given) for given in written["parameters"].values())
+    assert all(json.loads(row[2]) == written["parameters"][row[0]][row[1]]["value"] for row in parameters)
 
 
 def test_the_command_exits_at_once_with_its_status_and_everything_written(tmp_path: Path) -> None:
@@ -263,7 +279,7 @@ def test_rows_beyond_a_sheets_limit_go_on_to_the_next_sheet(tmp_path, monkeypatc
     monkeypatch.setattr(xlsx, "ROW_LIMIT", 11)
     assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(tmp_path / "split"), "--all"]) == 0
     workbook = load_workbook(io.BytesIO((tmp_path / "split" / "report.xlsx").read_bytes()), read_only=True)
-    assert workbook.sheetnames == ["findings", "findings-2", "decisions", "incidents", "rejected", "summary"]
+    assert workbook.sheetnames[:3] == ["findings", "findings-2", "by_rule"]
     parts = [list(workbook[name].iter_rows(values_only=True)) for name in ("findings", "findings-2")]
     assert [len(rows) for rows in parts] == [11, 9] and parts[0][0] == parts[1][0]  # each: the header, then rows
     assert [(row[0], row[1], row[4]) for rows in parts for row in rows[1:]] == [
@@ -286,3 +302,24 @@ def test_progress_is_quiet_when_piped(tmp_path, capsys):
     assert main(["evaluate", str(_export(tmp_path / "data")), "--as-of", "2023-01-01", "--out", str(tmp_path / "o")]) == 0
     shown = capsys.readouterr().err
     assert "\r" not in shown and shown.startswith("已写出结果到")
+
+
+def test_the_html_report_counts_by_rule_then_lists_the_written_findings_by_status(tmp_path):
+    data = _export(tmp_path / "data")
+    out = tmp_path / "o"
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    findings = _lines(out / "findings.jsonl")
+    assert page.startswith("<!DOCTYPE html>") and "<h1>安全生产责任落实核查报告</h1>" in page
+    assert "被拒记录：5 条" in page
+    assert page.index("<h2>按规则统计</h2>") < page.index('<h2 class="violated">未落实（violated）')
+    overview = page[page.index("<h2>按规则统计</h2>"):page.index("</table>")]
+    assert overview.count("<tr>") == 1 + len(written["findings"]["by_rule"])  # every rule counted, written or not
+    for rule_id, counts in written["findings"]["by_rule"].items():
+        assert f"<code>{rule_id}</code>" in overview
+        row = overview[overview.index(f"<code>{rule_id}</code>"):]
+        assert f"<td>{sum(counts.values())}</td></tr>" in row[:row.index("</tr>") + 5]
+    violated = [finding for finding in findings if finding["status"] == "violated"]
+    assert f'<h2 class="violated">未落实（violated）：{len(violated)}</h2>' in page
+    assert all(finding["message"] in page for finding in findings)

@@ -1,4 +1,4 @@
-"""A self-contained HTML report for auditors (Chinese headings, one table per status)."""
+"""A self-contained HTML report for auditors (Chinese headings): counts by rule, then one table per status."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def render_html(evaluation: Evaluation, findings: list[Finding], summary: dict[s
                 "</tr>"
             )
         rows.append("</table>")
+    rows[:0] = _by_rule(evaluation, summary)
     rows.extend(_incidents(evaluation))
     rows.extend(_decisions(evaluation, units))
     packs = "、".join(f"{escape(p['pack'])} {escape(p['version'])}" for p in summary["packs"])
@@ -61,6 +62,27 @@ def render_html(evaluation: Evaluation, findings: list[Finding], summary: dict[s
         + "\n".join(rows)
         + "\n</body></html>\n"
     )
+
+
+def _by_rule(evaluation: Evaluation, summary: dict[str, Any]) -> list[str]:
+    """The findings of every status counted by rule (all of them, written or not): where to look first."""
+    counted = summary["findings"]["by_rule"]
+    if not counted:
+        return []
+    rules = {rule.id: rule for rule in evaluation.rules}
+    rows = ["<h2>按规则统计</h2>",
+            "<table><tr><th>规则</th><th>名称</th><th>依据</th>"
+            + "".join(f"<th class=\"{status.value}\">{status.chinese}</th>" for status in Status)
+            + "<th>合计</th></tr>"]
+    for rule_id, counts in counted.items():
+        rule = rules.get(rule_id)
+        title = rule.title if rule else ""
+        cited = f"{_cell(rule.citation.document)} {_cell(rule.citation.article)}" if rule else ""
+        rows.append(f"<tr><td><code>{_cell(rule_id)}</code></td><td>{_cell(title)}</td><td>{cited}</td>"
+                    + "".join(f"<td>{counts.get(status.value, 0) or ''}</td>" for status in Status)
+                    + f"<td>{sum(counts.values())}</td></tr>")
+    rows.append("</table>")
+    return rows
 
 
 def _incidents(evaluation: Evaluation) -> list[str]:

@@ -1,4 +1,5 @@
-"""An XLSX report for auditors who work in spreadsheets: findings, decisions, incidents, rejected rows, summary.
+"""An XLSX report for auditors who work in spreadsheets: findings, counts by rule and by unit, decisions,
+incidents, rejected rows, the summary and the parameters used.
 
 Written with XlsxWriter, which builds the workbook in memory and stamps every zip
 entry with one fixed date (1980-01-01); the workbook's creation date is the
@@ -21,7 +22,7 @@ from typing import Any
 import xlsxwriter
 
 from compliance.api import Evaluation
-from compliance.findings import Finding
+from compliance.findings import Finding, Status
 
 _FINDING_COLUMNS = ("rule_id", "unit_id", "person_id", "subject_id", "period", "period_start", "period_end", "due",
                     "status", "expected", "actual", "evidence", "document", "article", "message")
@@ -46,9 +47,22 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _summary_rows(summary: dict[str, Any]) -> Any:
+    """``summary.json`` a key a row, less what has a sheet of its own (counts by rule and unit, parameters)."""
+    for key, value in summary.items():
+        if key == "findings":
+            yield key, {name: part for name, part in value.items() if name not in ("by_rule", "by_unit")}
+            yield "findings.by_rule", "见工作表 by_rule"
+            yield "findings.by_unit", "见工作表 by_unit"
+        elif key == "parameters":
+            yield key, "见工作表 parameters"
+        else:
+            yield key, value
+
+
 def render_xlsx(evaluation: Evaluation, findings: list[Finding], summary: dict[str, Any] | None = None) -> bytes:
-    """The workbook's bytes: sheets findings, decisions, incidents, rejected, summary (``evaluation.summary()``
-    unless given)."""
+    """The workbook's bytes: sheets findings, by_rule, by_unit (counts of every status), decisions, incidents,
+    rejected, summary and parameters (from ``evaluation.summary()`` unless ``summary`` is given)."""
     raw = io.BytesIO()
     # Text stays text: no formulas from "=…", no links from "http…", no numbers from "00123".
     workbook = xlsxwriter.Workbook(raw, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -73,7 +87,19 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding], summary: dict[s
             data["document"], data["article"] = finding.citation.document, finding.citation.article
             yield [data[column] for column in _FINDING_COLUMNS]
 
+    summary = evaluation.summary() if summary is None else summary
+    statuses = [status.value for status in Status]
+    titles = {rule.id: rule for rule in evaluation.rules}
     sheet("findings", list(_FINDING_COLUMNS), finding_rows())
+    sheet("by_rule", ["rule_id", "title", "document", "article", *statuses, "total"],
+          ([rule_id, titles[rule_id].title if rule_id in titles else None,
+            titles[rule_id].citation.document if rule_id in titles else None,
+            titles[rule_id].citation.article if rule_id in titles else None,
+            *(counts.get(status, 0) for status in statuses), sum(counts.values())]
+           for rule_id, counts in summary["findings"]["by_rule"].items()))
+    sheet("by_unit", ["unit_id", "name", *statuses, "total"],
+          ([unit_id, evaluation.unit_names.get(unit_id), *(counts.get(status, 0) for status in statuses),
+            sum(counts.values())] for unit_id, counts in summary["findings"]["by_unit"].items()))
     sheet("decisions", ["year", "unit_id", "person_id", "ladder", "level", "level_name", "consequences", "because"],
           ([decision.year, decision.unit_id, decision.person_id, decision.ladder, decision.level, decision.level_name,
             decision.consequences, json.dumps(decision.because, ensure_ascii=False)]
@@ -83,7 +109,9 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding], summary: dict[s
             incident.message] for incident in evaluation.incidents))
     sheet("rejected", ["file", "sheet", "line", "column", "reason"],
           ([item.file, item.sheet, item.line, item.column, item.reason] for item in evaluation.rejections))
-    sheet("summary", ["key", "value"],
-          ([key, value] for key, value in (evaluation.summary() if summary is None else summary).items()))
+    sheet("summary", ["key", "value"], _summary_rows(summary))
+    sheet("parameters", ["rule_id", "name", "value", "policy", "overridden"],
+          ([rule_id, name, json.dumps(given["value"], ensure_ascii=False), given["policy"], given["overridden"]]
+           for rule_id, parameters in summary["parameters"].items() for name, given in parameters.items()))
     workbook.close()
     return raw.getvalue()
