@@ -133,8 +133,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     write_results(evaluation, args.out, include_all=args.all)
     if _exiting_at_once:
         _retained.append(evaluation)
-    # Counted here, not by summary(): its many small objects, made once the cyclic collector runs again
-    # with a million records held, cost seconds of collections (see compliance.collector).
     counts = Counter(finding.status for finding in evaluation.findings)
     shown = "，".join(f"{status.chinese} {counts[status]}" for status in Status if counts[status])
     sys.stderr.write(
