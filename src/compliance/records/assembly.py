@@ -122,14 +122,8 @@ class _Plan:
         count = len(values)
         data: dict[str, Any] = {}
         for index, name in self.fields:
-            if index < count:
-                value = values[index]
-                if value.__class__ is str:
-                    value = value.strip()
-                    if not value:
-                        continue
-                elif value is None:
-                    continue
+            value = _given(values, index, count)
+            if value is not None:
                 data[name] = value
         if self.attributes_index is not None or self.extras:
             attributes = self._attributes(values, count)
@@ -146,24 +140,29 @@ class _Plan:
         if index is not None and index < count:
             attributes = _attributes_object(values[index])
         for index, name in self.extras:
-            if index < count:
-                value = values[index]
-                if value.__class__ is str:
-                    value = value.strip()
-                    if not value:
-                        continue
-                elif value is None:
-                    continue
-                if name in attributes and attributes[name] != value:
-                    raise _RowProblem(
-                        ("attribute", name),
-                        f"{name}: {value!r} in its own column but {attributes[name]!r} in attributes",
-                    )
-                attributes[name] = value
+            value = _given(values, index, count)
+            if value is None:
+                continue
+            if name in attributes and attributes[name] != value:
+                raise _RowProblem(
+                    ("attribute", name),
+                    f"{name}: {value!r} in its own column but {attributes[name]!r} in attributes",
+                )
+            attributes[name] = value
         for name, table in self.attribute_maps.items():
             if name in attributes:
                 attributes[name] = _map_value(attributes[name], table)
         return attributes
+
+
+def _given(values: Any, index: int, count: int) -> Any:
+    """A row's value in a column: text stripped; None when the row is short there, or the value is None or empty."""
+    if index >= count:
+        return None
+    value = values[index]
+    if value.__class__ is str:
+        return value.strip() or None
+    return value
 
 
 _EVENT_REQUIRED = ("event_id", "unit_id", "type", "occurred_at")
