@@ -323,3 +323,17 @@ def test_the_html_report_counts_by_rule_then_lists_the_written_findings_by_statu
     violated = [finding for finding in findings if finding["status"] == "violated"]
     assert f'<h2 class="violated">未落实（violated）：{len(violated)}</h2>' in page
     assert all(finding["message"] in page for finding in findings)
+
+
+def test_control_characters_from_the_records_do_not_stop_the_workbook(tmp_path):
+    """XML cannot hold most control characters; XlsxWriter writes them as Excel's _xHHHH_ escapes
+    (openpyxl raised IllegalCharacterError, and no report was written)."""
+    from openpyxl import load_workbook
+
+    events = "event_id,unit_id,type,occurred_at,actor_id,target_id,attributes\ne\x07bell,PC,safety_study_session,2022-08-01,,,\n"
+    data = _export(tmp_path / "data", events=events)
+    out = tmp_path / "o"
+    assert main(["evaluate", str(data), "--as-of", "2023-01-01", "--out", str(out), "--all"]) == 0
+    assert any("e\x07bell" in finding["evidence"] for finding in _lines(out / "findings.jsonl"))
+    rows = list(load_workbook(out / "report.xlsx", read_only=True)["findings"].iter_rows(values_only=True))
+    assert any(row[11] and "e_x0007_bell" in row[11] for row in rows[1:])
