@@ -645,3 +645,42 @@ def test_loading_reports_its_progress_every_so_many_rows_and_at_the_end_of_each_
     result = load_export(tmp_path, progress=lambda file, rows: heard.append((Path(file).name, rows)))
     assert len(result.facts.events) == 5
     assert heard == [("units.csv", 2), ("units.csv", 3), ("events.csv", 2), ("events.csv", 4), ("events.csv", 5)]
+
+
+def test_a_lone_surrogate_is_rejected_where_it_is_read_and_the_run_goes_on(tmp_path):
+    """JSON can write half of a UTF-16 pair (\\ud800) and Python reads it, but no output file can hold it:
+    such a record is rejected with its line and key, kept as written; an escaped pair is one character."""
+    from compliance.cli import main
+
+    (tmp_path / "units.csv").write_text("unit_id,name,kind,level\nPC,某县委,party_committee,county\n", encoding="utf-8")
+    lines = [
+        '{"event_id": "e\\ud800x", "unit_id": "PC", "type": "safety_study_session", "occurred_at": "2022-08-01"}',
+        '{"event_id": "e2", "unit_id": "PC", "type": "safety_study_session", "occurred_at": "2022-08-02",'
+        ' "attributes": {"note": "a\\udfffb"}}',
+        '{"event_id": "e3", "unit_id": "PC", "type": "safety_study_session", "occurred_at": "2022-08-03",'
+        ' "note": "\\ud83d\\ude00 \\u5b66\\u4e60"}',
+    ]
+    (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_export(tmp_path)
+    assert list(result.facts.events) == ["e3"] and result.facts.events["e3"].attributes == {"note": "\U0001F600 学习"}
+    assert [(r.line, r.column, r.reason) for r in result.rejections] == [
+        (1, "event_id", "event_id: not valid text: 'e\\ud800x' holds \\ud800, half of a UTF-16 pair "
+                        "(the export's encoding is broken)"),
+        (2, "attributes", "attributes: not valid text: 'a\\udfffb' holds \\udfff, half of a UTF-16 pair "
+                          "(the export's encoding is broken)"),
+    ]
+    assert result.rejections[0].record == {"raw": lines[0]}
+    out = tmp_path / "out"
+    assert main(["evaluate", str(tmp_path), "--as-of", "2023-01-01", "--out", str(out), "--all"]) == 0
+    assert len((out / "rejected.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_a_lone_surrogate_in_a_record_held_in_memory_is_rejected():
+    result = facts_from_records(
+        units=[{"unit_id": "PC", "name": "某县委", "kind": "party_committee"}],
+        events=[{"event_id": "E1", "unit_id": "PC", "type": "accident", "occurred_at": "2022-09-30",
+                 "attributes": {"cause": "x\udc00"}}])
+    assert not result.facts.events
+    [rejection] = result.rejections
+    assert (rejection.file, rejection.line, rejection.column) == ("<memory>:events", 1, "attributes")
+    assert rejection.reason.startswith("attributes: not valid text: 'x\\udc00' holds \\udc00")

@@ -108,6 +108,7 @@ def test_bad_lines_are_reported_with_their_line_and_counted(tmp_path, monkeypatc
         json.dumps({**first, "actor_id": "P999"}) + "\n",  # its id, other content
         lines[0],  # the same again: merged
         "\n",
+        json.dumps({**first, "event_id": "X\ud800"}) + "\n",  # half a UTF-16 pair: no output could hold it
     ]
     old = json.dumps({**json.loads(lines[3]), "event_id": "OLD"}) + "\n"
     stream = [lines[0], *bad, *lines[1:-1], late, old]  # the last line goes back in time
@@ -118,7 +119,8 @@ def test_bad_lines_are_reported_with_their_line_and_counted(tmp_path, monkeypatc
     assert "<stdin>:4: unit_id: unit 'NOWHERE' does not exist in units" in err
     assert "<stdin>:5: event_id: duplicate of an earlier event with different content" in err
     assert f"<stdin>:{len(stream)}: event older than the monitor's clock" in err
-    assert "拒绝 5，重复 1" in err
+    assert "<stdin>:8: event_id: not valid text: 'X\\ud800' holds \\ud800, half of a UTF-16 pair" in err
+    assert "拒绝 6，重复 1" in err
     assert _canonical(fold(written)) == _canonical(_evaluated(tmp_path, fixture, "2023-04-01"))
 
 

@@ -33,7 +33,7 @@ from compliance.errors import ComplianceError, ErrorGroup, Position, RecordError
 from compliance.facts import Facts, event_builder, tenure_builder
 from compliance.records.kinds import ATTRIBUTES, FAMILY_FIELDS, KINDS, ORDER, RecordKind
 from compliance.records.mapping import Mapping, Scalar
-from compliance.records.readers import RawRow, Source
+from compliance.records.readers import RawRow, Source, lone_surrogate, surrogate_reason
 from compliance.records.result import LoadResult, Rejection
 
 MEMORY = "<memory>"
@@ -554,7 +554,11 @@ def _memory_rows(kind: str, records: Iterable[Any]) -> Iterator[RawRow]:
         if isinstance(record, model):
             yield index, None, record, None
         elif isinstance(record, AbstractMapping):
-            yield index, tuple(record), list(record.values()), None
+            found = lone_surrogate(dict(record))
+            if found:  # kept as its repr, which any file can hold
+                yield index, ("record",), (repr(record),), (found[0], None, surrogate_reason(found))
+            else:
+                yield index, tuple(record), list(record.values()), None
         else:
             yield index, ("record",), (repr(record),), (
                 None, None, f"expected a {model.__name__} or a dict, not {type(record).__name__}")

@@ -37,6 +37,45 @@ GB18030 = "gb18030"
 _BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 20
 RAW_TEXT = "raw"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")  # \ud800 … \udfff as JSON writes them
+
+
+def lone_surrogate(value: Any, name: str | None = None) -> tuple[str | None, str] | None:
+    """The first text in ``value`` (a string, or the strings of a dict or list, keys included) that holds
+    a UTF-16 surrogate, with the key it is under: ``(key, text)``; None if there is none.
+
+    JSON can write one (``"\\ud800"``) and Python reads it, but it is not a character: no output
+    file could hold it. Records in files and in memory that hold one are rejected.
+
+    >>> lone_surrogate({"event_id": "E1", "attributes": {"note": "a\\udfffb"}})
+    ('attributes', 'a\\udfffb')
+    >>> lone_surrogate({"event_id": "E1", "name": "\U0001F600"}) is None  # a pair read as one character is fine
+    True
+    """
+    if isinstance(value, str):
+        return (name, value) if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = lone_surrogate(key, name if name is not None else str(key)) or \
+                lone_surrogate(item, name if name is not None else str(key))
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found = lone_surrogate(item, name)
+            if found:
+                return found
+    return None
+
+
+def surrogate_reason(found: tuple[str | None, str]) -> str:
+    """Why a record holding a lone surrogate is rejected (see :func:`lone_surrogate`)."""
+    name, text = found
+    code = _SURROGATE.search(text).group()  # type: ignore[union-attr]
+    reason = f"not valid text: {text!r} holds \\u{ord(code):04x}, half of a UTF-16 pair (the export's encoding is broken)"
+    return f"{name}: {reason}" if name else reason
 """The key under which a line that is not a JSON object is kept in a rejection's record."""
 
 
@@ -207,6 +246,11 @@ def _jsonl_rows(path: Path, file: str, codec: str, reported: str) -> Iterator[Ra
                     yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (
                         None, None, f"not a JSON object but {_json_kind(record)}")
                     continue
+                if _SURROGATE_ESCAPE.search(stripped):  # only then can a value hold a lone surrogate
+                    found = lone_surrogate(record)
+                    if found:  # the record is kept as written (escaped), which any file can hold
+                        yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (found[0], None, surrogate_reason(found))
+                        continue
                 yield line, tuple(record), list(record.values()), None
         except UnicodeDecodeError as error:
             raise _decode_error(file, line + 1, reported, error) from None
