@@ -684,3 +684,62 @@ def test_a_lone_surrogate_in_a_record_held_in_memory_is_rejected():
     [rejection] = result.rejections
     assert (rejection.file, rejection.line, rejection.column) == ("<memory>:events", 1, "attributes")
     assert rejection.reason.startswith("attributes: not valid text: 'x\\udc00' holds \\udc00")
+
+
+def _units_and_events(folder: Path, events: str, name: str = "events.csv") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "units.csv").write_text("unit_id,name,kind,level\nPC,某县委,party_committee,county\n", encoding="utf-8")
+    (folder / name).write_text(events, encoding="utf-8")
+    return folder
+
+
+def test_json_that_python_cannot_read_is_a_rejection_not_a_crash(tmp_path):
+    """Well-formed JSON beyond Python's limits: an integer of more than 4,300 digits, nesting deeper than
+    the recursion limit."""
+    big, deep = "9" * 5000, "[" * 3000 + "]" * 3000
+    csv_text = ("event_id,unit_id,type,occurred_at,attributes\n"
+                f'e1,PC,accident,2022-08-01,"{{""deaths"": {big}}}"\n'
+                f'e2,PC,accident,2022-08-02,"{{""x"": {deep}}}"\n'
+                "e3,PC,accident,2022-08-03,\n")
+    result = load_export(_units_and_events(tmp_path / "csv", csv_text))
+    assert list(result.facts.events) == ["e3"]
+    assert [(r.line, r.column, r.reason) for r in result.rejections] == [
+        (2, "attributes", "attributes: cannot be read as JSON: Exceeds the limit (4300 digits) for integer string "
+                          "conversion: value has 5000 digits"),
+        (3, "attributes", "attributes: cannot be read as JSON: nested too deeply"),
+    ]
+    lines = [f'{{"event_id": "e1", "unit_id": "PC", "type": "accident", "occurred_at": "2022-08-01", "deaths": {big}}}',
+             f'{{"event_id": "e2", "unit_id": "PC", "type": "accident", "occurred_at": "2022-08-02", "x": {deep}}}']
+    result = load_export(_units_and_events(tmp_path / "jsonl", "\n".join(lines) + "\n", "events.jsonl"))
+    assert not result.facts.events
+    assert [(r.line, r.reason, r.record) for r in result.rejections] == [
+        (1, "cannot be read as JSON: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 "
+            "digits", {"raw": lines[0]}),
+        (2, "cannot be read as JSON: nested too deeply", {"raw": lines[1]}),
+    ]
+
+
+def test_a_value_longer_than_the_csv_modules_limit_is_read_and_the_limit_is_restored(tmp_path):
+    import csv
+
+    before = csv.field_size_limit()
+    note = "长" * 200_000
+    result = load_export(_units_and_events(
+        tmp_path, f'event_id,unit_id,type,occurred_at,note\ne1,PC,accident,2022-08-01,{note}\n'))
+    assert result.facts.events["e1"].attributes == {"note": note} and not result.rejections
+    assert csv.field_size_limit() == before
+
+
+def test_a_record_the_csv_module_cannot_read_is_rejected_and_reading_goes_on(tmp_path, monkeypatch):
+    from compliance.records import readers
+
+    monkeypatch.setattr(readers, "_FIELD_SIZE", 20)  # a limit the second record passes
+    text = ("event_id,unit_id,type,occurred_at,note\n"
+            "e1,PC,accident,2022-08-01,short\n"
+            f"e2,PC,accident,2022-08-02,{'x' * 30}\n"
+            "e3,PC,accident,2022-08-03,short\n")
+    result = load_export(_units_and_events(tmp_path, text))
+    assert list(result.facts.events) == ["e1", "e3"]
+    assert [(r.line, r.column, r.reason) for r in result.rejections] == [
+        (3, None, "not valid CSV: field larger than field limit (20)")]
+    assert result.stats["events"]["rows"] == 3 and result.stats["events"]["rejected"] == 1

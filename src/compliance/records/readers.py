@@ -189,6 +189,25 @@ def csv_source(kind: str, path: Path, encoding: str | None) -> Source:
 
 
 def _csv_rows(path: Path, file: str, codec: str, reported: str) -> Iterator[RawRow]:
+    """The rows of a CSV file, each with the line it starts on.
+
+    A value may be as long as the file: the csv module's own limit (131,072
+    characters; it is process-wide) is lifted while the file is read. A record the
+    csv module cannot read after the header is rejected on its own, and reading
+    goes on with the next line.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(_FIELD_SIZE)
+    try:
+        yield from _csv_records(path, file, codec, reported)
+    finally:
+        csv.field_size_limit(limit)
+
+
+_FIELD_SIZE = 2**31 - 1  # the largest the csv module takes everywhere (a C long)
+
+
+def _csv_records(path: Path, file: str, codec: str, reported: str) -> Iterator[RawRow]:
     with path.open(encoding=codec, newline="") as handle:
         reader = csv.reader(handle)
         line = 0
@@ -201,22 +220,30 @@ def _csv_rows(path: Path, file: str, codec: str, reported: str) -> Iterator[RawR
                 line = reader.line_num
             if not columns:
                 return
-            width = len(columns)
-            previous = reader.line_num
-            for fields in reader:
-                line = previous + 1  # a quoted value may span lines: the record starts here
-                previous = reader.line_num
-                if not any(fields):
-                    continue
-                if len(fields) > width:
-                    named, values, problem = _too_long(columns, fields)
-                    yield line, named, values, problem
-                else:
-                    yield line, columns, fields, None
-        except UnicodeDecodeError as error:
-            raise _decode_error(file, reader.line_num + 1, reported, error) from None
         except csv.Error as error:
             raise RecordError(f"not valid CSV: {error}", where=Position(file, reader.line_num)) from None
+        except UnicodeDecodeError as error:
+            raise _decode_error(file, reader.line_num + 1, reported, error) from None
+        width = len(columns)
+        previous = reader.line_num
+        while True:
+            try:
+                for fields in reader:
+                    line = previous + 1  # a quoted value may span lines: the record starts here
+                    previous = reader.line_num
+                    if not any(fields):
+                        continue
+                    if len(fields) > width:
+                        named, values, problem = _too_long(columns, fields)
+                        yield line, named, values, problem
+                    else:
+                        yield line, columns, fields, None
+                return
+            except UnicodeDecodeError as error:
+                raise _decode_error(file, reader.line_num + 1, reported, error) from None
+            except csv.Error as error:  # this record only: the reader goes on at the next line
+                line, previous = previous + 1, reader.line_num
+                yield line, (RAW_TEXT,), ("",), (None, None, f"not valid CSV: {error}")
 
 
 # -- JSON Lines -------------------------------------------------------------------------
@@ -241,6 +268,10 @@ def _jsonl_rows(path: Path, file: str, codec: str, reported: str) -> Iterator[Ra
                     column = error.colno + len(text) - len(text.lstrip())
                     yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (
                         None, None, f"not valid JSON: {error.msg} (column {column})")
+                    continue
+                except (ValueError, RecursionError) as error:  # a number of more than 4,300 digits; too deep
+                    reason = "nested too deeply" if isinstance(error, RecursionError) else str(error).split(";")[0]
+                    yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (None, None, f"cannot be read as JSON: {reason}")
                     continue
                 if not isinstance(record, dict):
                     yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (
