@@ -360,3 +360,18 @@ def test_naive_text_reads_as_shanghai_wall_clock(moment):
 @given(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=100_000)))
 def test_duration_round_trip(duration):
     assert parse_duration(format_duration(duration)) == duration
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "1900-01-01T00:00", "2999-12-31", "2999-12-31T23:59:59+08:00",
+                                  "3000-01-01T00:59:59+09:00"])
+def test_years_1900_to_2999_in_shanghai_time_are_read(text):
+    assert 1900 <= parse_instant(text).at.year <= 2999
+
+
+@pytest.mark.parametrize("text", ["1899-12-31", "1900-01-01T00:00+09:00", "3000-01-01", "2999-12-31T20:00-04:00",
+                                  "0022-09-30", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00+09:00"])
+def test_a_date_outside_the_years_1900_to_2999_is_refused_with_its_reason(text):
+    """A typing error (0022), and no calendar arithmetic of the rules beyond Python's dates (9999 + 1 day)."""
+    with pytest.raises(InstantError) as refused:
+        parse_instant(text)
+    assert refused.value.reason == "outside the years 1900 to 2999 (a typing error?)"

@@ -225,6 +225,7 @@ _REASON_AMBIGUOUS = "day-first and month-first dates are ambiguous; write the ye
 _REASON_UNKNOWN = "not a recognised date or time (use 2022-09-30, 2022-09-30T14:00, 2022/9/30 or 2022年9月30日)"
 _REASON_TIME = "the time of day is not understood (use 14:05 or 14时05分)"
 _REASON_WEEK = "a week is a period, not a date; give the day"
+_REASON_RANGE = "outside the years 1900 to 2999 (a typing error?)"
 
 
 def parse_instant(value: object) -> Instant:
@@ -246,7 +247,7 @@ def parse_instant(value: object) -> Instant:
     parse_instant('2022-09-30')
     >>> parse_instant(datetime(2022, 9, 30, 14, 0))
     parse_instant('2022-09-30T14:00:00+08:00')
-    >>> for bad in ("01/02/2022", "2022-02-30", "2022-09-30T24:00"):
+    >>> for bad in ("01/02/2022", "2022-02-30", "2022-09-30T24:00", "0022-09-30"):
     ...     try:
     ...         parse_instant(bad)
     ...     except InstantError as error:
@@ -254,16 +255,29 @@ def parse_instant(value: object) -> Instant:
     'day-first and month-first dates are ambiguous; write the year first (2022-09-30)'
     'day is out of range for month'
     '24:00 is not a time of day; write 00:00 of the next day'
+    'outside the years 1900 to 2999 (a typing error?)'
     """
-    if isinstance(value, str):
-        return _parse_text(value)
-    if isinstance(value, datetime):
-        return _make(_in_shanghai(value), False)
-    if isinstance(value, date):
-        return _make(datetime.combine(value, _MIDNIGHT, SHANGHAI), True)
-    if isinstance(value, Instant):
-        return value
-    raise InstantError(value, f"expected text, a date or a datetime, not {type(value).__name__}")
+    try:
+        if isinstance(value, str):
+            instant = _parse_text(value)
+        elif isinstance(value, datetime):
+            instant = _make(_in_shanghai(value), False)
+        elif isinstance(value, date):
+            instant = _make(datetime.combine(value, _MIDNIGHT, SHANGHAI), True)
+        elif isinstance(value, Instant):
+            instant = value
+        else:
+            raise InstantError(value, f"expected text, a date or a datetime, not {type(value).__name__}")
+    except OverflowError:  # converted to Shanghai time, beyond year 9999 or before year 1
+        raise InstantError(value, _REASON_RANGE) from None
+    if not FIRST_YEAR <= instant.at.year <= LAST_YEAR:
+        raise InstantError(value, _REASON_RANGE)
+    return instant
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a record's date may fall in. Any other is a typing error (0022 for 2022), and the
+calendar arithmetic of the rules (the day after, five years on) stays inside Python's dates."""
 
 
 def parse_date(value: object) -> date:
