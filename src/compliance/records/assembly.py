@@ -521,8 +521,10 @@ class Assembler:
             raise ErrorGroup([rejection.as_error() for rejection in self.rejections])
         for kind in ORDER:
             self.stats.setdefault(kind, _empty_stats(kind))
+        facts = Facts(*(self.accepted[kind] for kind in ORDER))  # type: ignore[arg-type]
+        facts.__dict__["_events_have_units"] = True  # every event taken was checked against the units taken
         return LoadResult(
-            facts=Facts(*(self.accepted[kind] for kind in ORDER)),  # type: ignore[arg-type]
+            facts=facts,
             rejections=tuple(self.rejections),
             stats={kind: self.stats[kind] for kind in ORDER},
         )
