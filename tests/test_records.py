@@ -587,7 +587,7 @@ def test_records_in_memory_are_checked_like_files(plain: LoadResult):
     assert result.stats["events"]["duplicates"] == 1
     assert [(r.file, r.line, r.column, r.column_number, r.reason) for r in result.rejections] == [
         ("<memory>:events", 3, "unit_id", None, "unit_id: unit 'nowhere' does not exist in units"),
-        ("<memory>:events", 4, None, None, "expected a Event or a dict, not Measure"),
+        ("<memory>:events", 4, None, None, "expected an Event or a dict, not Measure"),
         ("<memory>:events", 5, "deaths", None, "deaths: a count cannot be negative (-1)"),
         ("<memory>:measures", 1, "unit_id", None, "unit_id: unit 'nowhere' does not exist in units"),
     ]

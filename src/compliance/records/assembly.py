@@ -572,7 +572,12 @@ def _memory_rows(kind: str, records: Iterable[Any]) -> Iterator[RawRow]:
                 yield index, tuple(record), list(record.values()), None
         else:
             yield index, ("record",), (repr(record),), (
-                None, None, f"expected a {model.__name__} or a dict, not {type(record).__name__}")
+                None, None, f"expected {_article(model.__name__)} {model.__name__} or a dict, not {type(record).__name__}")
+
+
+def _article(noun: str) -> str:
+    """The indefinite article before a model's name: an Event; a Unit, a Tenure, a Measure."""
+    return "an" if noun[:1] in "AEIO" else "a"
 
 
 def facts_from_records(
