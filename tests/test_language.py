@@ -205,3 +205,28 @@ def test_a_limit_is_written_out_as_the_rule_wrote_it_and_reads_back_the_same():
     assert (days.model_dump(mode="json")["within"], days.by_days) == ("P15D", True)
     for obligation in (hours, days):
         assert type(obligation).model_validate(obligation.model_dump(mode="json")) == obligation
+
+
+@pytest.mark.parametrize(("old", "new", "line", "what"), [
+    ('in_force: {from: "2022-07-01"}', 'in_force: {from: "2022-07-01", to: "2022-06-30"}', 10,
+     "in force until 2022-06-30, before it comes into force (2022-07-01)"),
+    ("kind: periodic\n      event: {type: safety_study_session}\n      period: quarter",
+     'kind: window\n      event: {type: safety_study_session}\n      from: "2022-09-30"\n      to: "2022-09-01"', 12,
+     "the window ends (2022-09-01) before it starts (2022-09-30)"),
+    ("kind: periodic\n      event: {type: safety_study_session}\n      period: quarter",
+     "kind: completeness\n      event: {type: hazard_found}\n      required: []", 14,
+     "Tuple should have at least 1 item after validation, not 0"),
+    ("kind: periodic\n      event: {type: safety_study_session}\n      period: quarter",
+     "kind: ban\n      tenure: {role: principal}\n      after: {type: sanction}\n      years: 1000", 15,
+     "Input should be less than or equal to 100"),
+    ("kind: periodic\n      event: {type: safety_study_session}\n      period: quarter",
+     "kind: response\n      trigger: {type: hazard_found}\n      response: {type: hazard_rectified}\n"
+     "      correlate: {hazard_id: hazard_id}\n      within: P99999999D", 16,
+     "cannot read 'P99999999D' as a duration: longer than 100 years (36,525 days)"),
+])
+def test_spans_and_lists_that_cannot_mean_anything_are_refused_where_written(make_pack, old, new, line, what):
+    """Each would have evaluated to nonsense (an empty window, a rule never in force) or crashed (a limit of
+    273,000 years overflows the calendar), whatever the records say."""
+    assert old in GOOD_RULE
+    found = errors_of(make_pack, GOOD_RULE.replace(old, new))
+    assert [(at, message) for at, _, message, _, _ in found] == [(line, what)]

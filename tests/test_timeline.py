@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.timeline import (
+    LONGEST_DURATION,
     SHANGHAI,
     Instant,
     InstantError,
@@ -357,9 +358,17 @@ def test_naive_text_reads_as_shanghai_wall_clock(moment):
 
 
 @settings(deadline=None)
-@given(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=100_000)))
+@given(st.timedeltas(min_value=timedelta(0), max_value=LONGEST_DURATION))
 def test_duration_round_trip(duration):
     assert parse_duration(format_duration(duration)) == duration
+
+
+def test_a_century_is_the_longest_duration():
+    assert parse_duration("P36525D") == LONGEST_DURATION == timedelta(days=36_525)
+    for longer in ("P36525DT0.000001S", "P5218W", "P99999999999999999999D"):
+        with pytest.raises(InstantError) as refused:
+            parse_duration(longer)
+        assert refused.value.reason == "longer than 100 years (36,525 days)"
 
 
 @pytest.mark.parametrize("text", ["1900-01-01", "1900-01-01T00:00", "2999-12-31", "2999-12-31T23:59:59+08:00",

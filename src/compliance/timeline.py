@@ -438,7 +438,7 @@ def parse_duration(text: str) -> timedelta:
         raise InstantError(text, "years and months have no fixed length; give days", expected="a duration")
     fraction = parts["fraction"]
     try:
-        return timedelta(
+        duration = timedelta(
             weeks=int(parts["weeks"] or 0),
             days=int(parts["days"] or 0),
             hours=int(parts["hours"] or 0),
@@ -447,7 +447,14 @@ def parse_duration(text: str) -> timedelta:
             microseconds=int(fraction.ljust(6, "0")) if fraction else 0,
         )
     except OverflowError:
-        raise InstantError(text, "the duration is too long", expected="a duration") from None
+        duration = None
+    if duration is None or duration > LONGEST_DURATION:
+        raise InstantError(text, "longer than 100 years (36,525 days)", expected="a duration")
+    return duration
+
+
+LONGEST_DURATION = timedelta(days=36_525)
+"""The longest time limit a rule may give: a century keeps every due instant inside Python's dates."""
 
 
 def format_duration(duration: timedelta, *, by_days: bool = True) -> str:

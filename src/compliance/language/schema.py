@@ -274,13 +274,19 @@ class WindowObligation(Strict):
     at_least: int = Field(1, ge=1)
     lead_time: Duration | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> WindowObligation:
+        if self.to < self.from_:
+            raise ValueError(f"the window ends ({self.to}) before it starts ({self.from_})")
+        return self
+
 
 class Completeness(Strict):
     """Every qualifying record carries the required attributes."""
 
     kind: Literal["completeness"]
     event: Selector
-    required: Names
+    required: Names = Field(min_length=1)
 
 
 class Requirements(Strict):
@@ -467,7 +473,7 @@ class Ban(Strict):
     kind: Literal["ban"]
     tenure: TenureSelector
     after: Selector = Field(description="The event whose actor is banned (e.g. a dismissal over an accident).")
-    years: int | None = Field(None, ge=1, description="Calendar years (anniversary); None: for life.")
+    years: int | None = Field(None, ge=1, le=100, description="Calendar years (anniversary); None: for life.")
     same_industry: bool = Field(False, description="Only units whose sectors include the accident's industry.")
     incident: Names = Field((), description="Only when the event's accident is of these grades.")
 
@@ -519,6 +525,12 @@ class Citation(Strict):
 class InForce(Strict):
     from_: Day = Field(alias="from")
     to: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InForce:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"in force until {self.to}, before it comes into force ({self.from_})")
+        return self
 
 
 class RuleSpec(Strict):
