@@ -548,3 +548,21 @@ def test_rules_sharing_a_selection_get_equal_but_separate_lists():
     assert [e.event_id for e in all_events(context, major, units[:1])] == ["h0", "h2"]
     later = Context(context.facts, parse_instant("2022-08-02T12:00").at)  # another as-of: its own answers
     assert [e.event_id for e in all_events(later, major)] == ["h0", "h1"]
+
+
+def test_at_risk_compares_whole_microseconds_without_overflow():
+    """What is missing × the lead time against the time left: exact at the boundary, and a count of a
+    billion events of a century each (which overflowed timedelta) is simply at risk."""
+    from datetime import datetime, timedelta
+
+    from compliance.evaluation.context import count_status
+    from compliance.timeline import SHANGHAI
+
+    as_of = datetime(2022, 9, 30, 0, 0, tzinfo=SHANGHAI)
+    end = as_of + timedelta(days=2)
+    assert count_status(0, 2, end, as_of, timedelta(days=1)) is Status.OPEN  # exactly fits
+    assert count_status(0, 2, end, as_of, timedelta(days=1, microseconds=1)) is Status.AT_RISK
+    assert count_status(1, 3, end, as_of, timedelta(days=1)) is Status.OPEN
+    assert count_status(0, 10**9, end, as_of, timedelta(days=36_525)) is Status.AT_RISK
+    assert count_status(0, 10**9, end, as_of, None) is Status.OPEN
+    assert count_status(0, 1, as_of, as_of, timedelta(days=1)) is Status.VIOLATED  # over at as-of

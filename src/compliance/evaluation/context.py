@@ -413,9 +413,13 @@ def count_status(count: int, at_least: int, end: datetime, as_of: datetime, lead
         return Status.SATISFIED
     if end <= as_of:
         return Status.VIOLATED
-    if lead_time is not None and (at_least - count) * lead_time > end - as_of:
+    # in whole microseconds, as Python integers: exact, and no overflow for a large count of a long lead time
+    if lead_time is not None and (at_least - count) * (lead_time // _MICROSECOND) > (end - as_of) // _MICROSECOND:
         return Status.AT_RISK
     return Status.OPEN
+
+
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def due_status(done_at: datetime | None, due: datetime, as_of: datetime, lead_time: timedelta | None) -> Status:
