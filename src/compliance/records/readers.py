@@ -40,6 +40,7 @@ RAW_TEXT = "raw"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")  # \ud800 … \udfff as JSON writes them
+_SURROGATE_REPR = re.compile(r"\\ud[89a-f][0-9a-f]{2}")  # as repr() writes one (a literal backslash-u text matches too)
 
 
 def lone_surrogate(value: Any, name: str | None = None) -> tuple[str | None, str] | None:
@@ -54,19 +55,30 @@ def lone_surrogate(value: Any, name: str | None = None) -> tuple[str | None, str
     >>> lone_surrogate({"event_id": "E1", "name": "\U0001F600"}) is None  # a pair read as one character is fine
     True
     """
-    if isinstance(value, str):
-        return (name, value) if _SURROGATE.search(value) else None
+    if name is None and not _SURROGATE_REPR.search(repr(value)):  # the common case, decided in C
+        return None
+    search = _SURROGATE.search
+    if value.__class__ is str:
+        return (name, value) if search(value) else None
     if isinstance(value, dict):
-        for key, item in value.items():
-            found = lone_surrogate(key, name if name is not None else str(key)) or \
-                lone_surrogate(item, name if name is not None else str(key))
-            if found:
-                return found
+        for key, item in value.items():  # texts tested here, containers walked: a record is mostly texts
+            under = name if name is not None else str(key)
+            if key.__class__ is str and search(key):
+                return under, key
+            if item.__class__ is str:
+                if search(item):
+                    return under, item
+            elif isinstance(item, (dict, list, tuple, str)):
+                found = lone_surrogate(item, under)
+                if found:
+                    return found
     elif isinstance(value, (list, tuple)):
         for item in value:
             found = lone_surrogate(item, name)
             if found:
                 return found
+    elif isinstance(value, str):  # a subclass of str
+        return (name, value) if search(value) else None
     return None
 
 
