@@ -118,6 +118,8 @@ def test_plain_csv_export_is_read_into_typed_facts(plain: LoadResult):
         "accepted": 3,
         "rejected": 0,
         "duplicates": 0,
+        "actors_not_in_people": {"events": 0, "first_ids": []},  # E1's actor P1 is in people
+        "targets_not_in_units": {"events": 0, "first_ids": []},
     }
     assert plain.stats["events"]["file"].endswith("events.csv")
 
@@ -233,6 +235,7 @@ def test_json_lines_typed_values_and_an_attributes_object(tmp_path: Path):
     assert result.stats["events"] == {
         "file": str(folder / "events.jsonl"), "sheet": None, "encoding": "utf-8",
         "rows": 4, "accepted": 1, "rejected": 3, "duplicates": 0,
+        "actors_not_in_people": {"events": 0, "first_ids": []}, "targets_not_in_units": {"events": 0, "first_ids": []},
     }
 
 
@@ -743,3 +746,25 @@ def test_a_record_the_csv_module_cannot_read_is_rejected_and_reading_goes_on(tmp
     assert [(r.line, r.column, r.reason) for r in result.rejections] == [
         (3, None, "not valid CSV: field larger than field limit (20)")]
     assert result.stats["events"]["rows"] == 3 and result.stats["events"]["rejected"] == 1
+
+
+def test_events_naming_a_person_or_unit_absent_from_the_export_are_counted_in_the_summary(tmp_path):
+    """Not errors (an inspector may come from another office), but such an event never counts where a rule
+    asks for the actor's role or the target's kind: the summary says how many there are, and which ids."""
+    from compliance.cli import main
+
+    folder = _units_and_events(tmp_path / "data", "event_id,unit_id,type,occurred_at,actor_id,target_id\n"
+                                                  "e1,PC,safety_study_session,2022-08-01,P1,\n"
+                                                  "e2,PC,safety_study_session,2022-08-02,P9,\n"
+                                                  "e3,PC,document_submitted,2022-08-03,P9,NOWHERE\n"
+                                                  "e4,PC,document_submitted,2022-08-04,P8,PC\n"
+                                                  "e5,PC,document_submitted,2022-08-05,,\n")
+    (folder / "people.csv").write_text("person_id,name,unit_id,role\nP1,甲,PC,principal\n", encoding="utf-8")
+    stats = load_export(folder).stats["events"]
+    assert stats["actors_not_in_people"] == {"events": 3, "first_ids": ["P8", "P9"]}
+    assert stats["targets_not_in_units"] == {"events": 1, "first_ids": ["NOWHERE"]}
+    assert main(["evaluate", str(folder), "--as-of", "2023-01-01", "--out", str(tmp_path / "out")]) == 0
+    written = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert written["records"]["events"]["actors_not_in_people"]["events"] == 3
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "记录提示：所记人员不在人员名单中的事件 3 条（如 P8、P9）；所记对象单位不在单位名单中的事件 1 条（如 NOWHERE）" in page

@@ -59,9 +59,23 @@ def render_html(evaluation: Evaluation, findings: list[Finding], summary: dict[s
         f"<p>评估时点：{escape(summary['as_of'])}；规则包：{packs}；"
         f"被拒记录：{rejected} 条（见 rejected.jsonl）。</p>\n"
         f"<p>结论统计：{escape(totals)}。</p>\n"
+        + _dangling(summary)
         + "\n".join(rows)
         + "\n</body></html>\n"
     )
+
+
+def _dangling(summary: dict[str, Any]) -> str:
+    """A line on events that name a person or a unit the export does not have (they may not count)."""
+    events = (summary.get("records") or {}).get("events") or {}
+    parts = []
+    for key, what in (("actors_not_in_people", "所记人员不在人员名单中"), ("targets_not_in_units", "所记对象单位不在单位名单中")):
+        found = events.get(key) or {}
+        if found.get("events"):
+            parts.append(f"{what}的事件 {found['events']} 条（如 {_cell(found['first_ids'][:3])}）")
+    if not parts:
+        return ""
+    return f"<p>记录提示：{'；'.join(parts)}；这些事件在要求人员职务或对象单位的规则中不计入（见 summary.json）。</p>\n"
 
 
 def _by_rule(evaluation: Evaluation, summary: dict[str, Any]) -> list[str]:

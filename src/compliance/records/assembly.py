@@ -23,6 +23,7 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -521,6 +522,7 @@ class Assembler:
             raise ErrorGroup([rejection.as_error() for rejection in self.rejections])
         for kind in ORDER:
             self.stats.setdefault(kind, _empty_stats(kind))
+        self.stats["events"].update(_dangling(self.accepted["events"], self.accepted["people"], self.unit_ids))
         facts = Facts(*(self.accepted[kind] for kind in ORDER))  # type: ignore[arg-type]
         facts.__dict__["_events_have_units"] = True  # every event taken was checked against the units taken
         return LoadResult(
@@ -528,6 +530,26 @@ class Assembler:
             rejections=tuple(self.rejections),
             stats={kind: self.stats[kind] for kind in ORDER},
         )
+
+
+def _dangling(events: list[Any], people: list[Any], unit_ids: set[str]) -> dict[str, Any]:
+    """The events that name a person absent from ``people`` (``actor_id``), or a unit absent from ``units``
+    (``target_id``): not errors (an inspector may come from elsewhere), but such an event never counts where a
+    rule asks for the actor's role or the target's kind, so the summary says how many there are.
+
+    Each: the number of events, and the first ten ids named, sorted.
+    """
+    actors = set(map(_ACTOR, events)) - {None} - {tenure.person_id for tenure in people}
+    targets = set(map(_TARGET, events)) - {None} - unit_ids
+    return {
+        "actors_not_in_people": {"events": sum(1 for actor in map(_ACTOR, events) if actor in actors) if actors else 0,
+                                 "first_ids": sorted(actors)[:10]},
+        "targets_not_in_units": {"events": sum(1 for target in map(_TARGET, events) if target in targets)
+                                 if targets else 0, "first_ids": sorted(targets)[:10]},
+    }
+
+
+_ACTOR, _TARGET = attrgetter("actor_id"), attrgetter("target_id")
 
 
 def _empty_stats(kind: str) -> dict[str, Any]:
