@@ -206,13 +206,19 @@ def test_the_workbook_holds_what_the_line_files_hold(tmp_path):
     assert summary["rejected"] == len(rejected) - 1
     assert summary["findings.by_rule"] == "见工作表 by_rule" and summary["parameters"] == "见工作表 parameters"
     written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert json.loads(summary["findings"]) == {"total": 18, "by_status": written["findings"]["by_status"]}
+    assert json.loads(summary["findings"]) == {"total": 18, "by_status": written["findings"]["by_status"],
+                                               "rules_without_findings": written["findings"]["rules_without_findings"]}
     statuses = [status.value for status in Status]
     by_rule = list(workbook["by_rule"].iter_rows(values_only=True))
     assert by_rule[0] == ("rule_id", "title", "document", "article", *statuses, "total")
+    every_rule = sorted([*written["findings"]["by_rule"], *written["findings"]["rules_without_findings"]])
+    assert len(every_rule) == sum(pack["rules"] for pack in written["packs"])  # every rule evaluated has a row
     assert {row[0]: dict(zip(statuses, row[4:10])) for row in by_rule[1:]} == {
-        rule: {status: counts.get(status, 0) for status in statuses} for rule, counts in written["findings"]["by_rule"].items()}
+        rule: {status: written["findings"]["by_rule"].get(rule, {}).get(status, 0) for status in statuses}
+        for rule in every_rule}
     assert all(row[10] == sum(row[4:10]) and row[1] and row[2] for row in by_rule[1:])
+    assert [row[10] for row in by_rule[1:] if row[0] in written["findings"]["rules_without_findings"]] == \
+        [0] * len(written["findings"]["rules_without_findings"])
     by_unit = {row[0]: row[1:] for row in workbook["by_unit"].iter_rows(min_row=2, values_only=True)}
     assert by_unit["PC"][0] == "某县委" and sum(row[-1] for row in by_unit.values()) == 18
     parameters = list(workbook["parameters"].iter_rows(min_row=2, values_only=True))
@@ -315,7 +321,12 @@ def test_the_html_report_counts_by_rule_then_lists_the_written_findings_by_statu
     assert "被拒记录：5 条" in page
     assert page.index("<h2>按规则统计</h2>") < page.index('<h2 class="violated">未落实（violated）')
     overview = page[page.index("<h2>按规则统计</h2>"):page.index("</table>")]
-    assert overview.count("<tr>") == 1 + len(written["findings"]["by_rule"])  # every rule counted, written or not
+    rules = sum(pack["rules"] for pack in written["packs"])
+    assert overview.count("<tr>") == 1 + rules  # every rule evaluated, with findings written or not, or none
+    assert len(written["findings"]["by_rule"]) + len(written["findings"]["rules_without_findings"]) == rules
+    for rule_id in written["findings"]["rules_without_findings"]:
+        row = overview[overview.index(f"<code>{rule_id}</code>"):]
+        assert row[:row.index("</tr>") + 5].endswith("<td>0</td></tr>")
     for rule_id, counts in written["findings"]["by_rule"].items():
         assert f"<code>{rule_id}</code>" in overview
         row = overview[overview.index(f"<code>{rule_id}</code>"):]

@@ -92,6 +92,8 @@ class Evaluation:
                 "total": len(self.findings),
                 "by_status": {status.value: by_status.get(status.value, 0) for status in Status},
                 "by_rule": {rule: dict(sorted(c.items())) for rule, c in sorted(by_rule.items())},
+                # bound no unit or person, or met no trigger: not checked here, which is not complied with
+                "rules_without_findings": sorted(rule.id for rule in self.rules if rule.id not in by_rule),
                 "by_unit": {unit: dict(sorted(c.items())) for unit, c in sorted(by_unit.items())},
             },
             "incidents": {

@@ -79,11 +79,16 @@ def _dangling(summary: dict[str, Any]) -> str:
 
 
 def _by_rule(evaluation: Evaluation, summary: dict[str, Any]) -> list[str]:
-    """The findings of every status counted by rule (all of them, written or not): where to look first."""
+    """The findings of every status counted by rule (all of them, written or not): where to look first.
+
+    Every rule evaluated has a row: one with no findings at all bound no unit or met no trigger in
+    these records, which is not the same as complied with.
+    """
     counted = summary["findings"]["by_rule"]
-    if not counted:
-        return []
     rules = {rule.id: rule for rule in evaluation.rules}
+    if not rules:
+        return []
+    counted = {rule_id: counted.get(rule_id, {}) for rule_id in sorted(rules)}  # a rule without findings too
     rows = ["<h2>按规则统计</h2>",
             "<table><tr><th>规则</th><th>名称</th><th>依据</th>"
             + "".join(f"<th class=\"{status.value}\">{status.chinese}</th>" for status in Status)

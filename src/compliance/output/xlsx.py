@@ -96,7 +96,8 @@ def render_xlsx(evaluation: Evaluation, findings: list[Finding], summary: dict[s
             titles[rule_id].citation.document if rule_id in titles else None,
             titles[rule_id].citation.article if rule_id in titles else None,
             *(counts.get(status, 0) for status in statuses), sum(counts.values())]
-           for rule_id, counts in summary["findings"]["by_rule"].items()))
+           for rule_id, counts in ((rule_id, summary["findings"]["by_rule"].get(rule_id, {}))
+                                   for rule_id in sorted(titles))))
     sheet("by_unit", ["unit_id", "name", *statuses, "total"],
           ([unit_id, evaluation.unit_names.get(unit_id), *(counts.get(status, 0) for status in statuses),
             sum(counts.values())] for unit_id, counts in summary["findings"]["by_unit"].items()))
