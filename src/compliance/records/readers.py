@@ -37,6 +37,7 @@ GB18030 = "gb18030"
 _BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 20
 RAW_TEXT = "raw"
+"""The key under which a line that is not a JSON object is kept in a rejection's record."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")  # \ud800 … \udfff as JSON writes them
@@ -88,7 +89,6 @@ def surrogate_reason(found: tuple[str | None, str]) -> str:
     code = _SURROGATE.search(text).group()  # type: ignore[union-attr]
     reason = f"not valid text: {text!r} holds \\u{ord(code):04x}, half of a UTF-16 pair (the export's encoding is broken)"
     return f"{name}: {reason}" if name else reason
-"""The key under which a line that is not a JSON object is kept in a rejection's record."""
 
 
 @dataclass
