@@ -768,3 +768,21 @@ def test_events_naming_a_person_or_unit_absent_from_the_export_are_counted_in_th
     assert written["records"]["events"]["actors_not_in_people"]["events"] == 3
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "记录提示：所记人员不在人员名单中的事件 3 条（如 P8、P9）；所记对象单位不在单位名单中的事件 1 条（如 NOWHERE）" in page
+
+
+@pytest.mark.parametrize(("region", "kept"), [
+    ("220521", True), (220521, True), ("220521101", True), ("220521101001", True),
+    ("22O521", False), ("2205211", False), ("22052", False), ("通化县", False),
+])
+def test_a_region_must_be_an_administrative_division_code(region, kept):
+    """A unit whose code is not one would bind no rule of a pack with a jurisdiction, silently: it is
+    refused with its reason, and its events with it (the unit does not exist)."""
+    result = facts_from_records(
+        units=[{"unit_id": "U1", "name": "甲", "kind": "party_committee", "level": "county", "region": region}],
+        events=[{"event_id": "E1", "unit_id": "U1", "type": "safety_study_session", "occurred_at": "2022-08-01"}])
+    assert ("U1" in result.facts.units) is kept and ("E1" in result.facts.events) is kept
+    if not kept:
+        assert [(r.file, r.column, r.reason) for r in result.rejections] == [
+            ("<memory>:units", "region", f"region: {str(region)!r} is not an administrative division code "
+                                         "(GB/T 2260: 6 digits, or 9 or 12 for a township or a village)"),
+            ("<memory>:events", "unit_id", "unit_id: unit 'U1' does not exist in units")]

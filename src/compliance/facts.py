@@ -16,6 +16,7 @@ normalised), and event attributes the vocabulary types are typed.
 from __future__ import annotations
 
 import bisect
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,9 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+_REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+
+
 class Unit(_Record):
     """An organisation: party committee, government, department, enterprise, …"""
 
@@ -68,6 +72,16 @@ class Unit(_Record):
     attributes: dict[str, Any] = Field(default_factory=dict, description="Unknown extra columns, kept.")
 
     _unit_id = field_validator("unit_id", "parent_id", "region", mode="before")(_optional_text)
+
+    @field_validator("region")
+    @classmethod
+    def _region_code(cls, value: str | None) -> str | None:
+        # A code that is not one would bind the unit to no territory, and no rule of a pack with a
+        # jurisdiction would reach it: silently, were it not refused here.
+        if value is not None and not _REGION_CODE.fullmatch(value):
+            raise ValueError(f"{value!r} is not an administrative division code "
+                             "(GB/T 2260: 6 digits, or 9 or 12 for a township or a village)")
+        return value
 
     @field_validator("kind", mode="before")
     @classmethod
