@@ -230,3 +230,12 @@ def test_spans_and_lists_that_cannot_mean_anything_are_refused_where_written(mak
     assert old in GOOD_RULE
     found = errors_of(make_pack, GOOD_RULE.replace(old, new))
     assert [(at, message) for at, _, message, _, _ in found] == [(line, what)]
+
+
+def test_a_jurisdiction_or_filter_region_must_be_a_division_code(make_pack):
+    """A mistyped code would bind no unit, and every rule of the pack would say nothing."""
+    found = errors_of(make_pack, GOOD_RULE.replace("applies_to: {kind: party_committee}",
+                                                   'applies_to: {kind: party_committee, regions: ["2205OO"]}'))
+    assert [(line, what) for line, _, what, _, _ in found] == [
+        (9, "'2205OO' is not an administrative division code (GB/T 2260: 6 digits, or 9 or 12 for a township "
+            "or a village)")]

@@ -55,7 +55,8 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-_REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+"""An administrative division code (GB/T 2260: 6 digits; 9 or 12 for a township or a village), whole."""
 
 
 class Unit(_Record):
@@ -78,7 +79,7 @@ class Unit(_Record):
     def _region_code(cls, value: str | None) -> str | None:
         # A code that is not one would bind the unit to no territory, and no rule of a pack with a
         # jurisdiction would reach it: silently, were it not refused here.
-        if value is not None and not _REGION_CODE.fullmatch(value):
+        if value is not None and not REGION_CODE.fullmatch(value):
             raise ValueError(f"{value!r} is not an administrative division code "
                              "(GB/T 2260: 6 digits, or 9 or 12 for a township or a village)")
         return value

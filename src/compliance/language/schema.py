@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_serializer, field_validator, model_validator
 
+from compliance.facts import REGION_CODE
 from compliance.periods import PeriodKind
 from compliance.timeline import format_duration, parse_date, parse_duration
 
@@ -71,6 +72,15 @@ class UnitFilter(Strict):
     tags: Names = Field((), description="The unit has at least one of these tags.")
     sectors: Names = Field((), description="The unit has at least one of these sectors.")
     regions: Names = Field((), description="The unit's territory lies in one of these divisions (GB/T 2260).")
+
+    @field_validator("regions")
+    @classmethod
+    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:  # a mistyped code would bind no unit, and the rule would say nothing
+            if not REGION_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not an administrative division code (GB/T 2260: 6 digits, "
+                                 "or 9 or 12 for a township or a village)")
+        return value
 
 
 class AppliesTo(UnitFilter):
