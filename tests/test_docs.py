@@ -57,3 +57,25 @@ def test_coverage_counts_rows_once_and_marks_partial_rows(capsys):
     assert rows["tonghua-2022-10.t29"]["state"] == "encoded" and len(rows["tonghua-2022-10.t29"]["rules"]) == 3
     assert rows["tonghua-2022-10.t40"]["state"] == "partly encoded"
     assert rows["tonghua-2022-10.t66"]["state"] == "not checkable"
+
+
+def test_the_rule_language_page_names_every_key_of_a_rule_file():
+    """Every field of the rule-file schema (pack, rule, obligation kinds, ladders) appears on
+    docs/rule-language.md, as `key` or `key:` in an example: a key added without a word for the
+    rule authors fails here."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    import compliance.language.schema as schema
+
+    page = (ROOT / "docs" / "rule-language.md").read_text(encoding="utf-8")
+    missing = {
+        name: keys
+        for name, model in vars(schema).items()
+        if inspect.isclass(model) and issubclass(model, BaseModel) and model.__module__ == schema.__name__
+        for keys in [[info.alias or field for field, info in model.model_fields.items()
+                      if f"`{info.alias or field}`" not in page and f"{info.alias or field}:" not in page]]
+        if keys
+    }
+    assert missing == {}
