@@ -82,3 +82,30 @@ def test_pytest_plugin_collects_cases_by_name(tmp_path):
     assert "1 failed, 1 passed" in result.stdout, result.stdout + result.stderr
     assert "demo.cases.yaml::第三季度未集中学习" in result.stdout
     assert '#2 expected: {"evidence": ["e1"], "period": "2022-Q4", "status": "violated"}' in result.stdout
+
+
+def test_a_case_whose_given_records_are_rejected_says_why(tmp_path):
+    """The author sees each rejected record of `given` with its place and reason, not only a count."""
+    from compliance.cases import iter_cases, run_case
+
+    path = tmp_path / "demo.cases.yaml"
+    path.write_text(
+        "pack: national\n"
+        "cases:\n"
+        "  - name: a mistyped region\n"
+        "    rules: [national.accident-grade]\n"
+        '    as_of: "2023-01-01"\n'
+        "    given:\n"
+        '      units: [{unit_id: M, name: 某矿, kind: enterprise, region: "22O521"}]\n'
+        "      events:\n"
+        '        - {event_id: A1, unit_id: M, type: accident, occurred_at: "2022-08-01T10:00", attributes: {deaths: 3}}\n'
+        "    expect:\n"
+        "      incidents: [{incident_id: A1, grade: larger}]\n", encoding="utf-8")
+    [outcome] = [run_case(case, str(path), where) for case, where in iter_cases(path)]
+    report = outcome.report().splitlines()
+    assert report[0].startswith("FAIL ") and report[0].endswith("a mistyped region [national.accident-grade]")
+    assert "    rejected records:" in report
+    assert report[report.index("    rejected records:") + 2] == (
+        '      #1 got:      {"count": 2, "reasons": ["<memory>:units:1 region: \'22O521\' is not an administrative '
+        'division code (GB/T 2260: 6 digits, or 9 or 12 for a township or a village)", "<memory>:events:1 unit_id: '
+        'unit \'M\' does not exist in units"]}')

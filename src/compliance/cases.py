@@ -82,6 +82,8 @@ class Mismatch:
     what: str
     expected: list[dict[str, Any]]
     actual: list[dict[str, Any]]
+    #: show what came out whole, not only the fields expected (the reasons of rejected records)
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,15 @@ class Outcome:
         if self.error is not None:
             lines.append(f"    error: {self.error}")
         for mismatch in self.mismatches:
-            lines.append(f"    {mismatch.what}: expected {len(mismatch.expected)}, got {len(mismatch.actual)}")
+            counts = "" if mismatch.whole else f" expected {len(mismatch.expected)}, got {len(mismatch.actual)}"
+            lines.append(f"    {mismatch.what}:{counts}")
             for index in range(max(len(mismatch.expected), len(mismatch.actual))):
                 want = mismatch.expected[index] if index < len(mismatch.expected) else None
                 got = mismatch.actual[index] if index < len(mismatch.actual) else None
                 if want is None or got is None or not _matches(got, want):
                     lines.append(f"      #{index + 1} expected: {_show(want)}")
-                    lines.append(f"      #{index + 1} got:      {_show(_project(got, want) if want else got)}")
+                    shown = got if mismatch.whole or not want else _project(got, want)
+                    lines.append(f"      #{index + 1} got:      {_show(shown)}")
         return "\n".join(lines)
 
 
@@ -190,7 +194,9 @@ def run_case(case: Case, file: str, where: Position, rules: Iterable[Path | str]
         mismatches += _compare("incidents", expect.incidents, [i.model_dump(mode="json") for i in result.incidents])
     if len(result.rejections) != expect.rejected:
         mismatches.append(Mismatch("rejected records", [{"count": expect.rejected}],
-                                   [{"count": len(result.rejections), "reasons": [r.reason for r in result.rejections]}]))
+                                   [{"count": len(result.rejections),
+                                     "reasons": [f"{r.file}:{r.line} {r.reason}" for r in result.rejections]}],
+                                   whole=True))
     return Outcome(file, case.name, case.rules, where, mismatches=tuple(mismatches))
 
 
