@@ -79,3 +79,17 @@ def test_the_rule_language_page_names_every_key_of_a_rule_file():
         if keys
     }
     assert missing == {}
+
+
+def test_the_command_line_page_names_every_option():
+    """Every long option of every subcommand appears in docs/cli.md."""
+    import argparse
+
+    from compliance.cli import _parser
+
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    commands = next(action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction))
+    missing = sorted(f"{name} {option}" for name, command in commands.choices.items()
+                     for action in command._actions for option in action.option_strings
+                     if option.startswith("--") and option != "--help" and option not in page)
+    assert missing == []
