@@ -93,3 +93,14 @@ def test_the_command_line_page_names_every_option():
                      for action in command._actions for option in action.option_strings
                      if option.startswith("--") and option != "--help" and option not in page)
     assert missing == []
+
+
+def test_every_public_name_is_documented():
+    """Every name `compliance` exports, and every public method of `Monitor`, is named in the docs."""
+    import compliance
+    from compliance.streaming import Monitor
+
+    pages = "".join((ROOT / "docs" / f"{name}.md").read_text(encoding="utf-8")
+                    for name in ("cli", "records", "streaming", "testing"))
+    names = [*compliance.__all__, *(name for name in dir(Monitor) if not name.startswith("_"))]
+    assert [name for name in names if name not in pages] == []
