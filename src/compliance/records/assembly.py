@@ -34,7 +34,7 @@ from compliance.errors import ComplianceError, ErrorGroup, Position, RecordError
 from compliance.facts import Facts, event_builder, tenure_builder
 from compliance.records.kinds import ATTRIBUTES, FAMILY_FIELDS, KINDS, ORDER, RecordKind
 from compliance.records.mapping import Mapping, Scalar
-from compliance.records.readers import RawRow, Source, lone_surrogate, surrogate_reason
+from compliance.records.readers import RawRow, Source, json_limit, lone_surrogate, surrogate_reason
 from compliance.records.result import LoadResult, Rejection
 
 MEMORY = "<memory>"
@@ -251,17 +251,10 @@ def _attributes_object(value: Any) -> dict[str, Any]:
         except json.JSONDecodeError as error:
             raise _RowProblem(ATTRIBUTES, f"attributes: not valid JSON: {error.msg} (column {error.colno})") from None
         except (ValueError, RecursionError) as error:  # a number of more than 4,300 digits; nesting too deep
-            raise _RowProblem(ATTRIBUTES, f"attributes: cannot be read as JSON: {_json_limit(error)}") from None
+            raise _RowProblem(ATTRIBUTES, f"attributes: cannot be read as JSON: {json_limit(error)}") from None
     if not isinstance(value, dict):
         raise _RowProblem(ATTRIBUTES, f"attributes: expected a JSON object, found {type(value).__name__} {value!r}")
     return dict(value)
-
-
-def _json_limit(error: Exception) -> str:
-    """Why well-formed JSON could not be read: Python's limits on integers and on nesting."""
-    if isinstance(error, RecursionError):
-        return "nested too deeply"
-    return str(error).split(";")[0]  # "Exceeds the limit (4300 digits) for integer string conversion: …"
 
 
 def _map_value(value: Any, table: dict[str, Scalar]) -> Any:

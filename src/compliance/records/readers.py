@@ -83,6 +83,13 @@ def lone_surrogate(value: Any, name: str | None = None) -> tuple[str | None, str
     return None
 
 
+def json_limit(error: Exception) -> str:
+    """Why well-formed JSON could not be read: Python's limits on integers and on nesting."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return str(error).split(";")[0]  # "Exceeds the limit (4300 digits) for integer string conversion: …"
+
+
 def surrogate_reason(found: tuple[str | None, str]) -> str:
     """Why a record holding a lone surrogate is rejected (see :func:`lone_surrogate`)."""
     name, text = found
@@ -282,8 +289,8 @@ def _jsonl_rows(path: Path, file: str, codec: str, reported: str) -> Iterator[Ra
                         None, None, f"not valid JSON: {error.msg} (column {column})")
                     continue
                 except (ValueError, RecursionError) as error:  # a number of more than 4,300 digits; too deep
-                    reason = "nested too deeply" if isinstance(error, RecursionError) else str(error).split(";")[0]
-                    yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (None, None, f"cannot be read as JSON: {reason}")
+                    yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (
+                        None, None, f"cannot be read as JSON: {json_limit(error)}")
                     continue
                 if not isinstance(record, dict):
                     yield line, (RAW_TEXT,), (text.rstrip("\r\n"),), (
