@@ -58,28 +58,19 @@ def lone_surrogate(value: Any, name: str | None = None) -> tuple[str | None, str
     """
     if name is None and not _SURROGATE_REPR.search(repr(value)):  # the common case, decided in C
         return None
-    search = _SURROGATE.search
-    if value.__class__ is str:
-        return (name, value) if search(value) else None
+    if isinstance(value, str):
+        return (name, value) if _SURROGATE.search(value) else None
     if isinstance(value, dict):
-        for key, item in value.items():  # texts tested here, containers walked: a record is mostly texts
+        for key, item in value.items():
             under = name if name is not None else str(key)
-            if key.__class__ is str and search(key):
-                return under, key
-            if item.__class__ is str:
-                if search(item):
-                    return under, item
-            elif isinstance(item, (dict, list, tuple, str)):
-                found = lone_surrogate(item, under)
-                if found:
-                    return found
+            found = lone_surrogate(key, under) or lone_surrogate(item, under)
+            if found:
+                return found
     elif isinstance(value, (list, tuple)):
         for item in value:
             found = lone_surrogate(item, name)
             if found:
                 return found
-    elif isinstance(value, str):  # a subclass of str
-        return (name, value) if search(value) else None
     return None
 
 
