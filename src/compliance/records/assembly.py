@@ -576,19 +576,22 @@ def memory_source(kind: str, records: Iterable[Any]) -> Source:
 
 
 def _memory_rows(kind: str, records: Iterable[Any]) -> Iterator[RawRow]:
-    model = KINDS[kind].model
     for index, record in enumerate(records, 1):
-        if isinstance(record, model):
-            yield index, None, record, None
-        elif isinstance(record, AbstractMapping):
-            found = lone_surrogate(dict(record))
-            if found:  # kept as its repr, which any file can hold
-                yield index, ("record",), (repr(record),), (found[0], None, surrogate_reason(found))
-            else:
-                yield index, tuple(record), list(record.values()), None
-        else:
-            yield index, ("record",), (repr(record),), (
-                None, None, f"expected {_article(model.__name__)} {model.__name__} or a dict, not {type(record).__name__}")
+        yield memory_row(kind, index, record)
+
+
+def memory_row(kind: str, line: int, record: Any) -> RawRow:
+    """One record held in memory as a raw row: a model (taken as valid), a dict, or a problem."""
+    model = KINDS[kind].model
+    if isinstance(record, model):
+        return line, None, record, None
+    if isinstance(record, AbstractMapping):
+        found = lone_surrogate(dict(record))
+        if found:  # kept as its repr, which any file can hold
+            return line, ("record",), (repr(record),), (found[0], None, surrogate_reason(found))
+        return line, tuple(record), list(record.values()), None
+    return line, ("record",), (repr(record),), (
+        None, None, f"expected {_article(model.__name__)} {model.__name__} or a dict, not {type(record).__name__}")
 
 
 def _article(noun: str) -> str:

@@ -15,8 +15,8 @@ from typing import Any
 from compliance.facts import Event
 from compliance.records import Mapping as RecordMapping
 from compliance.records import Rejection
-from compliance.records.assembly import Assembler
-from compliance.records.readers import Source, lone_surrogate, surrogate_reason
+from compliance.records.assembly import Assembler, memory_row
+from compliance.records.readers import Source
 
 
 class Intake:
@@ -29,14 +29,9 @@ class Intake:
 
     def read(self, data: Mapping[str, Any], line: int | None = None) -> Event | Rejection:
         """The event of one record, or why it cannot be used."""
-        found = lone_surrogate(dict(data))
-        if found:  # as a file's record is: not text any output could hold (kept as its repr)
-            return Rejection(file=self.file, sheet=None, line=line or 1, column=found[0], column_number=None,
-                             reason=surrogate_reason(found), record={"record": repr(dict(data))})
         assembler = Assembler(self._mapping)
         assembler.unit_ids = self._unit_ids
-        row = (line or 1, tuple(data), list(data.values()), None)
-        assembler.take(Source("events", self.file, iter([row]), numbered=False))
+        assembler.take(Source("events", self.file, iter([memory_row("events", line or 1, data)]), numbered=False))
         if assembler.rejections:
             return assembler.rejections[0]
         return assembler.accepted["events"][0]
