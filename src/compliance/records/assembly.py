@@ -400,10 +400,12 @@ class Assembler:
 
         unique = spec.key_unique
         broken: _RowProblem | None = None  # set when the current columns cannot be read at all
+        progress, every = self.progress, PROGRESS_EVERY if self.progress is not None else 0
         for line, columns, values, problem in source.rows:
             rows += 1
-            if not rows % PROGRESS_EVERY and self.progress is not None:
-                self.progress(source.file, rows)
+            if rows == every:  # once in so many rows (never without a progress): locals on the hot loop
+                every += PROGRESS_EVERY
+                progress(source.file, rows)  # type: ignore[misc]
             if problem is not None:
                 reject(line, columns, values, *problem)
                 continue
