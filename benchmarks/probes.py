@@ -2,7 +2,7 @@
 and what a columnar path would cost, on one export.
 
     python benchmarks/probes.py --data /tmp/bench/u10000-e1000000          # the probes that need nothing more
-    pip install pyarrow duckdb && python benchmarks/probes.py --data DIR    # ... and the Arrow and DuckDB ones
+    pip install duckdb && python benchmarks/probes.py --data DIR    # ... and the DuckDB one (pyarrow is a dependency)
 
 Each probe prints its figures (wall seconds, with the cyclic collector off as the loader has it):
 
@@ -11,7 +11,7 @@ Each probe prints its figures (wall seconds, with the cyclic collector off as th
   ``json.loads`` of the attributes; no validation, no index;
 * ``deal``: a million integers dealt, in time order, into per-(unit, type) and per-type lists
   by one Python loop, as the event index is built, with no event object touched;
-* ``arrow`` (needs pyarrow): Arrow reads, checks and orders the events, parses each distinct
+* ``arrow``: Arrow reads, checks and orders the events, parses each distinct
   timestamp once, then one tight Python loop makes the events in index order (attributes as
   JSON, typed by the vocabulary; the object);
 * ``duckdb`` (needs duckdb): DuckDB reads the file as text, trims, joins the units, parses

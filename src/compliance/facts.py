@@ -408,7 +408,8 @@ class _EventBuilder:
 
     def make(self, event_id: str, unit_id: str, kind: str, moment: Any, actor_id: str | None,
              target_id: str | None, attributes: dict[str, Any] | None, names: set[str]) -> Event | None:
-        """The event of stripped text fields (``moment`` may be any value); ``attributes`` is taken over.
+        """The event of stripped text fields (``moment`` may be any value, or an Instant read already);
+        ``attributes`` is taken over.
 
         ``names`` is the set of the fields given. None when validation must decide.
         """
@@ -419,7 +420,9 @@ class _EventBuilder:
             if coercions is None:
                 kind = VOCABULARY.normalise("event_types", kind)
                 coercions = self.attributes[kind]
-            if moment.__class__ is str and len(moment) <= 10:
+            if moment.__class__ is Instant:  # read already (compliance.records.bulk)
+                instant = moment
+            elif moment.__class__ is str and len(moment) <= 10:
                 instant = self.days.get(moment)
                 if instant is None:
                     instant = parse_instant(moment)

@@ -169,73 +169,111 @@ def _given(values: Any, index: int, count: int) -> Any:
 _EVENT_REQUIRED = ("event_id", "unit_id", "type", "occurred_at")
 
 
-def _event_reader(plan: _Plan, build: Any, width: int) -> Any:
-    """``read(values) -> Event | None``: :meth:`_Plan.input` and the event builder in one step.
+class EventColumns:
+    """Where the fields of an event are in the rows of one file, and the two ways to read such a row.
 
-    For the rows of a header-based file whose values are text (CSV: all of them)
-    and fill every column. A row it cannot take as simply (a value that is not
-    text, a short row, attributes that are not a JSON object or that disagree with
-    their own column, any value validation must judge) gives None, and the row
-    goes the long way, which gives the same record or says why not. None as well
-    when the plan maps values (a mapping's value tables).
+    ``read(values) -> Event | None`` reads a row of a header-based file whose values
+    are text (CSV: all of them) and fill every column. A row it cannot take as simply
+    (a value that is not text, a short row, attributes that are not a JSON object or
+    that disagree with their own column, any value validation must judge) gives
+    None, and the row goes the long way, which gives the same record or says why not.
+
+    ``make(event_id, unit_id, kind, moment, actor, target, text, extras) -> Event | None``
+    is the same from values stripped already (``text``: the attributes column;
+    ``extras``: the values of the attribute columns, in ``extra_positions`` order);
+    ``moment`` may be an :class:`~compliance.timeline.Instant` read already.
+    :mod:`compliance.records.bulk` calls it.
+    """
+
+    __slots__ = ("event", "unit", "type", "moment", "actor", "target", "attributes", "extra_positions",
+                 "read", "make")
+
+    def __init__(self, plan: _Plan, build: Any, width: int, index: dict[str, int]) -> None:
+        self.event, self.unit, self.type, self.moment = (index[name] for name in _EVENT_REQUIRED)
+        self.actor, self.target = index.get("actor_id"), index.get("target_id")
+        self.attributes = plan.attributes_index
+        self.extra_positions = tuple(position for position, _ in plan.extras)
+        self.make = _event_maker(plan, build)
+        self.read = self._reader(width)
+
+    def _reader(self, width: int) -> Any:
+        i_event, i_unit, i_type, i_moment = self.event, self.unit, self.type, self.moment
+        i_actor, i_target, i_attributes, positions = self.actor, self.target, self.attributes, self.extra_positions
+        make = self.make
+
+        def read(values: Any) -> Any:
+            if len(values) != width:
+                return None
+            try:
+                return make(
+                    values[i_event].strip(), values[i_unit].strip(), values[i_type].strip(),
+                    values[i_moment].strip(),
+                    values[i_actor].strip() if i_actor is not None else "",
+                    values[i_target].strip() if i_target is not None else "",
+                    values[i_attributes].strip() if i_attributes is not None else "",
+                    [values[position].strip() for position in positions] if positions else (),
+                )
+            except Exception:  # not text, not JSON: the long way says what is wrong
+                return None
+
+        return read
+
+
+def event_columns(plan: _Plan, build: Any, width: int) -> EventColumns | None:
+    """The :class:`EventColumns` of a plan; None when its rows must all go the long way.
+
+    None when a column the event needs is missing, or the plan maps values (a
+    mapping's value tables).
     """
     if plan.field_maps or plan.attribute_maps:
         return None
     index = {name: position for position, name in plan.fields}
     if not all(name in index for name in _EVENT_REQUIRED):
         return None
-    i_event, i_unit, i_type, i_moment = (index[name] for name in _EVENT_REQUIRED)
-    i_actor, i_target = index.get("actor_id"), index.get("target_id")
-    i_attributes = plan.attributes_index
-    extras = plan.extras
-    make = build.make
-    # the fields given, by (actor given) | (target given) << 1 | (attributes given) << 2
-    names = [
+    return EventColumns(plan, build, width, index)
+
+
+def _event_maker(plan: _Plan, build: Any) -> Any:
+    """``EventColumns.make``: the attributes gathered, then the event builder."""
+    names = [  # the fields given, by (actor given) | (target given) << 1 | (attributes given) << 2
         build.fields_set(_EVENT_REQUIRED + (("actor_id",) if mask & 1 else ()) + (("target_id",) if mask & 2 else ())
                          + ((ATTRIBUTES,) if mask & 4 else ()))
         for mask in range(8)
     ]
+    extras = tuple(name for _, name in plan.extras)
     # json.loads less its Python wrapper: the text is stripped, so it is valid JSON
     # exactly when the scanner reads it whole.
     scan = json.JSONDecoder().scan_once
     intern = sys.intern
+    build_event = build.make
 
-    def read(values: Any) -> Any:
-        if len(values) != width:
-            return None
-        try:
-            event_id = values[i_event].strip()
-            unit_id = values[i_unit].strip()
-            kind = values[i_type].strip()
-            moment = values[i_moment].strip()
-            actor = values[i_actor].strip() if i_actor is not None else ""
-            target = values[i_target].strip() if i_target is not None else ""
-            attributes = None
-            if i_attributes is not None:
-                text = values[i_attributes].strip()
-                if text:
-                    attributes, end = scan(text, 0)
-                    if end != len(text) or attributes.__class__ is not dict:
-                        return None
-                    # the same few names in every row: share them (a string less per attribute)
-                    attributes = dict(zip(map(intern, attributes), attributes.values()))
-            for position, name in extras:
-                value = values[position].strip()
-                if value:
-                    if attributes is None:
-                        attributes = {name: value}
-                    elif name in attributes and attributes[name] != value:
-                        return None
-                    else:
-                        attributes[name] = value
-        except Exception:  # not text, not JSON: the long way says what is wrong
-            return None
+    def make(event_id: str, unit_id: str, kind: str, moment: Any, actor: str, target: str, text: str,
+             extra_values: Any) -> Any:
+        attributes = None
+        if text:
+            try:
+                attributes, end = scan(text, 0)
+            except Exception:  # not JSON: the long way says why
+                return None
+            if end != len(text) or attributes.__class__ is not dict:
+                return None
+            # the same few names in every row: share them (a string less per attribute)
+            attributes = dict(zip(map(intern, attributes), attributes.values()))
+        for name, value in zip(extras, extra_values):
+            if value:
+                if attributes is None:
+                    attributes = {name: value}
+                elif name in attributes and attributes[name] != value:
+                    return None
+                else:
+                    attributes[name] = value
         if not (unit_id and kind and moment):
             return None
         mask = (1 if actor else 0) | (2 if target else 0) | (4 if attributes else 0)
-        return make(event_id, unit_id, kind, moment, actor or None, target or None, attributes or None, names[mask])
+        return build_event(event_id, unit_id, kind, moment, actor or None, target or None, attributes or None,
+                           names[mask])
 
-    return read
+    return make
 
 
 def _attributes_object(value: Any) -> dict[str, Any]:
@@ -353,6 +391,7 @@ class Assembler:
         self.accepted: dict[str, list[BaseModel]] = {kind: [] for kind in ORDER}
         self.unit_ids: set[str] = set()
         self.stats: dict[str, dict[str, Any]] = {}
+        self._bulk: Any = None  # the events file read in bulk, which also orders its events
 
     def take(self, source: Source) -> None:
         """Read every row of ``source``. Units must be taken before the kinds that refer to them."""
@@ -401,7 +440,12 @@ class Assembler:
         unique = spec.key_unique
         broken: _RowProblem | None = None  # set when the current columns cannot be read at all
         progress, every = self.progress, PROGRESS_EVERY if self.progress is not None else 0
-        for line, columns, values, problem in source.rows:
+        bulk = self._read_in_bulk(source, spec, build, plans) if source.path is not None else None
+        rows_of = source.rows
+        if bulk is not None:  # it makes the events of the rows it vouches for, and gives the others
+            rows_of = bulk.rows(accepted, progress)
+            every = 0
+        for line, columns, values, problem in rows_of:
             rows += 1
             if rows == every:  # once in so many rows (never without a progress): locals on the hot loop
                 every += PROGRESS_EVERY
@@ -422,10 +466,9 @@ class Assembler:
                     last_columns = columns
                     read = readers.get(columns, _NO_READER)
                     if read is _NO_READER:
-                        read = readers[columns] = (
-                            _event_reader(plan, build, len(columns))
-                            if source.kind == "events" and source.numbered and broken is None else None
-                        )
+                        found = (event_columns(plan, build, len(columns))  # type: ignore[arg-type]
+                                 if source.kind == "events" and source.numbered and broken is None else None)
+                        read = readers[columns] = found.read if found is not None else None
                 if broken is not None:
                     reject(line, columns, values, *(broken.place or (None, None)), broken.reason)
                     continue
@@ -473,6 +516,9 @@ class Assembler:
             else:
                 previous.append(record)
                 accepted.append(record)
+        if bulk is not None:
+            self._bulk = bulk
+            rows += bulk.made
         if source.kind == "units":
             self.unit_ids.update(unit.unit_id for unit in accepted)  # type: ignore[attr-defined]
         stats: dict[str, Any] = {
@@ -489,6 +535,19 @@ class Assembler:
         self.stats[source.kind] = stats
         if self.progress is not None:
             self.progress(source.file, rows)
+
+    def _read_in_bulk(self, source: Source, spec: RecordKind, build: Any, plans: dict[Any, Any]) -> Any:
+        """The events file read in bulk (:mod:`compliance.records.bulk`), or None: row by row."""
+        from compliance.records import bulk
+
+        if source.kind != "events" or source.path.stat().st_size < bulk.BULK_FROM_BYTES:  # type: ignore[union-attr]
+            return None
+
+        def reader_for(columns: tuple[str, ...]) -> EventColumns | None:
+            plan = plans[columns] = self._plan(spec, source, columns)
+            return event_columns(plan, build, len(columns)) if isinstance(plan, _Plan) else None
+
+        return bulk.bulk_events(source.path, source.codec, reader_for, self.unit_ids)  # type: ignore[arg-type]
 
     def _plan(self, spec: RecordKind, source: Source, columns: tuple[str, ...]) -> _Plan | _RowProblem:
         """The plan for a column tuple; a header that cannot work stops the file (RecordError)."""
@@ -520,6 +579,8 @@ class Assembler:
         self.stats["events"].update(_dangling(self.accepted["events"], self.accepted["people"], self.unit_ids))
         facts = Facts(*(self.accepted[kind] for kind in ORDER))  # type: ignore[arg-type]
         facts.__dict__["_events_have_units"] = True  # every event taken was checked against the units taken
+        if self._bulk is not None:  # the events index, sorted in bulk
+            facts.__dict__.update(self._bulk.index(self.accepted["events"]))
         return LoadResult(
             facts=facts,
             rejections=tuple(self.rejections),

@@ -103,6 +103,10 @@ class Source:
     sheet: str | None = None
     encoding: str | None = None
     numbered: bool = True
+    path: Path | None = None
+    """The CSV file itself, for a reader that takes it whole (:mod:`compliance.records.bulk`)."""
+    codec: str | None = None
+    """The codec ``path`` is read with."""
 
 
 # -- encodings -------------------------------------------------------------------------
@@ -195,7 +199,8 @@ def _too_long(columns: tuple[str, ...], values: Sequence[Any]) -> tuple[tuple[st
 def csv_source(kind: str, path: Path, encoding: str | None) -> Source:
     """The rows of a CSV file with a header row (encoding detected unless given)."""
     reported, codec = _choose_encoding(path, encoding)
-    return Source(kind, str(path), _csv_rows(path, str(path), codec, reported), encoding=reported)
+    return Source(kind, str(path), _csv_rows(path, str(path), codec, reported), encoding=reported, path=path,
+                  codec=codec)
 
 
 def _csv_rows(path: Path, file: str, codec: str, reported: str) -> Iterator[RawRow]:

@@ -1,0 +1,441 @@
+"""A large CSV file of events read in bulk, with Apache Arrow, as the row path reads it.
+
+The row path (:class:`~compliance.records.assembly.Assembler`) costs about 10 µs
+per event in Python, and the event index built after it (each (unit, type) in
+time order) a few more. This module does what it can in Arrow's columnar
+kernels, where it can show that the result is the one the row path gives, and
+hands every other row to the row path, in its place in the file, which gives its
+record or its rejection as always: *vouch or fall back* (design.md).
+
+The whole file goes the row path unless:
+
+- it is UTF-8 (with or without a byte-order mark), and every line is a CSV
+  record of its own, written plainly: values quoted whole or not at all, no
+  value spanning lines, no carriage return but before a line feed. For such
+  lines Python's csv module and Arrow's CSV reader read the same values;
+- its header is its first line, and the event needs no mapped values (a
+  mapping's value tables).
+
+A row is vouched for, and becomes an event here, when it has as many values as
+the header has columns, its event id, unit, type and time are given, its unit is
+one of the export's, its type is a vocabulary name, its time reads (the common
+ISO forms in Arrow, checked field by field; any other form by
+:func:`~compliance.timeline.parse_instant` itself, once per distinct text), no
+other row of the file has its id, and its attributes make an event exactly as
+the row path makes them (the same function, row by row). Values are stripped of
+exactly the characters ``str.strip`` strips.
+
+The rows vouched for are also sorted by (unit, type, instant, id) and by (type,
+instant, id) in Arrow, which gives the events index of :class:`~compliance.facts.Facts`
+without a pass of Python over the events (:meth:`BulkEvents.index`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from bisect import bisect_left
+from itertools import repeat
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from compliance.records.readers import UTF8, UTF8_BOM, RawRow, _header, _too_long
+from compliance.timeline import SHANGHAI, Instant, InstantError, _make, parse_instant
+from compliance.vocabulary import VOCABULARY
+
+if TYPE_CHECKING:
+    from compliance.records.assembly import EventColumns
+
+BULK_FROM_BYTES = 1 << 20
+"""Events files at least this large are read in bulk (importing Arrow costs more than it saves below)."""
+
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""The characters ``str.strip()`` strips (those for which ``str.isspace()`` holds)."""
+
+# A line that is a CSV record on its own, as Python's csv module and Arrow both read it: each value
+# unquoted (no quote, comma or line break in it) or quoted whole (quotes doubled inside, no line break).
+_FIELD = r'(?:[^",\r\n\x00]*|"(?:[^"\r\n\x00]|"")*")'
+PLAIN_LINE = rf"^{_FIELD}(?:,{_FIELD})*$"
+_QUOTED = r'"(?:[^"]|"")*"'
+_BLANK = r'^(?:"")?(?:,(?:"")?)*$'  # no value at all: the csv reader's blank row
+
+# The times read in Arrow: a day, or a day and a clock time, naive, at +08:00 or in UTC (Z), years 1900 to 2999.
+_DAY = r"(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+DAY_ONLY = rf"^{_DAY}$"
+DAY_AND_CLOCK = rf"^{_DAY}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:\+08:00|Z)?$"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=SHANGHAI)
+_MICROSECOND = timedelta(microseconds=1)
+_EIGHT_HOURS = 8 * 3600 * 1_000_000
+_YEAR_3000 = (datetime(3000, 1, 1, tzinfo=SHANGHAI) - _EPOCH) // _MICROSECOND
+
+
+def _arrow() -> tuple[Any, Any, Any]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    return pa, pc, pcsv
+
+
+class BulkEvents:
+    """The rows of one events file: the events of the rows vouched for, and the other rows (see the module).
+
+    Built by :func:`bulk_events`. ``rows(accepted)`` makes the events of the
+    vouched rows, then yields the other rows in file order as the CSV reader
+    would; before each, it appends to ``accepted`` the events of the vouched rows
+    above it (and the rest at the end), so that ``accepted`` keeps the file's order.
+    """
+
+    def __init__(self, file: str, numbers: Any, table: Any, vouched: Any, aside: dict[int, list[str]],
+                 columns: tuple[str, ...], reader: EventColumns, instants: list[Instant], keys: dict[str, Any]) -> None:
+        self._file = file
+        self._numbers = numbers  # the 1-based line of each row of ``table``
+        self._table = table  # the rows with as many values as columns, as read (not stripped)
+        self._vouched = vouched  # a bool per row of ``table``
+        self._aside = aside  # line -> values, for the other rows that hold a value
+        self._columns = columns
+        self._reader = reader
+        self._instants = instants
+        self._keys = keys  # the stripped, typed key columns of the vouched rows (Arrow)
+        self.made = 0  # the events made from vouched rows
+        self._events: list[Any] = []  # those events, in file order
+        self._failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
+
+    def rows(self, accepted: list[Any], progress: Any = None) -> Iterator[RawRow]:
+        _, pc, _ = _arrow()
+        events, lines, failed = self._make(progress)
+        at = pc.indices_nonzero(pc.invert(self._vouched))
+        values = [list(row.values()) for row in self._table.take(at).to_pylist()]  # the rows not vouched for
+        waiting = sorted([(line, None) for line in self._aside]
+                         + list(zip(self._numbers.take(at).to_pylist(), range(len(values))))
+                         + [(self._vouched_lines[position], -1 - position) for position in failed])
+        done = 0  # events of ``events`` appended to ``accepted``
+        for line, where in waiting:
+            upto = bisect_left(lines, line, done)
+            if upto > done:
+                accepted.extend(events[done:upto])
+                done = upto
+            if where is None:
+                yield self._set_aside(line, self._aside[line])
+            elif where >= 0:
+                yield line, self._columns, values[where], None
+            else:  # vouched for, but its attributes are for the row path to judge
+                row = self._table.slice(self._vouched_rows[-1 - where], 1).to_pylist()[0]
+                yield line, self._columns, list(row.values()), None
+        accepted.extend(events[done:])
+        self._table = None  # the text of the file is no longer needed
+
+    def _make(self, progress: Any) -> tuple[list[Any], list[int], list[int]]:
+        """The events of the vouched rows (file order), their lines, and the positions of the rows that gave none."""
+        pa, pc, _ = _arrow()
+        self._vouched_rows = pc.indices_nonzero(self._vouched).to_pylist()
+        numbers = self._vouched_lines = self._numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
+        keys, make, instants = self._keys, self._reader.make, self._instants
+        count = len(self._vouched_rows)
+        extras = [f"extra{index}" for index in range(len(self._reader.extra_positions))]
+        events: list[Any] = []
+        lines: list[int] = []
+        failed: list[int] = []
+        from compliance.records.assembly import PROGRESS_EVERY  # a chunk between two reports of progress
+
+        for start in range(0, count, PROGRESS_EVERY):
+            size = min(PROGRESS_EVERY, count - start)
+
+            def column(name: str) -> list[Any]:
+                return keys[name].slice(start, size).to_pylist()  # noqa: B023 (used at once)
+
+            given = [column(name) for name in extras]
+            made = list(map(make, column("event_id"), column("unit_id"), column("type"),
+                            map(instants.__getitem__, column("instant")), column("actor_id"), column("target_id"),
+                            column("attributes"), zip(*given) if given else repeat(())))
+            if None in made:
+                for offset, event in enumerate(made):
+                    if event is None:
+                        failed.append(start + offset)
+                    else:
+                        events.append(event)
+                        lines.append(numbers[start + offset])
+            else:
+                events.extend(made)
+                lines.extend(numbers[start:start + size])
+            if progress is not None and size == PROGRESS_EVERY:  # the end is reported by the caller
+                progress(self._file, start + size)
+        self._events = events
+        self._failed = failed
+        self.made = len(events)
+        self._keys = {name: keys[name] for name in ("unit_id", "type", "at", "event_id", "instant")}  # the index's
+        return events, lines, failed
+
+    def _set_aside(self, line: int, values: list[str]) -> RawRow:
+        """A row with fewer or more values than the header has columns, as the CSV reader gives it."""
+        if len(values) > len(self._columns):
+            named, kept, problem = _too_long(self._columns, values)
+            return line, named, kept, problem
+        return line, self._columns, values, None
+
+    def index(self, accepted: list[Any]) -> dict[str, Any]:
+        """``Facts``' events index (``_by_unit_type``, ``_keys``, ``_by_type``) of the ``accepted`` events.
+
+        The vouched rows' keys are sorted in Arrow; an event the row path made
+        (``accepted`` holds the vouched events and these) joins them with its keys
+        read in Python.
+        """
+        pa, pc, _ = _arrow()
+        keys, made = self._keys, self._events
+        if self._failed:
+            kept = pa.array(_without(len(made) + len(self._failed), self._failed))
+            keys = {name: keys[name].filter(kept) for name in ("unit_id", "type", "at", "event_id", "instant")}
+        units, kinds, ats, ids = (keys[name] for name in ("unit_id", "type", "at", "event_id"))
+        moment_of = [instant.at for instant in self._instants]
+        moments = list(map(moment_of.__getitem__, keys["instant"].to_pylist()))
+        if len(accepted) != len(made):
+            vouched = set(map(_EVENT_ID, made))
+            others = [event for event in accepted if event.event_id not in vouched]
+            units = pa.concat_arrays([units, pa.array([event.unit_id for event in others], pa.string())])
+            kinds = pa.concat_arrays([kinds, pa.array([event.type for event in others], pa.string())])
+            ats = pa.concat_arrays([ats, pa.array([_microseconds(event.occurred_at.at) for event in others],
+                                                  pa.int64())])
+            ids = pa.concat_arrays([ids, pa.array([event.event_id for event in others], pa.string())])
+            made = made + others
+            moments = moments + [event.occurred_at.at for event in others]
+        unit_codes, kind_codes = units.dictionary_encode(), kinds.dictionary_encode()
+        table = pa.table({"unit": unit_codes.indices, "type": kind_codes.indices, "at": ats, "id": ids})
+        unit_names, kind_names = unit_codes.dictionary.to_pylist(), kind_codes.dictionary.to_pylist()
+        by_unit_type: dict[tuple[str, str], list[Any]] = {}
+        moments_of: dict[tuple[str, str], list[datetime]] = {}
+        for (unit, kind), events, at in _groups(pa, pc, table, ["unit", "type"], made, moments):
+            key = (unit_names[unit], kind_names[kind])
+            by_unit_type[key] = events
+            moments_of[key] = at
+        by_type = {kind_names[kind]: events for (kind,), events, _ in _groups(pa, pc, table, ["type"], made, None)}
+        return {"_by_unit_type": by_unit_type, "_keys": moments_of, "_by_type": by_type}
+
+
+_EVENT_ID = attrgetter("event_id")
+
+
+def _without(size: int, removed: list[int]) -> list[bool]:
+    flags = [True] * size
+    for position in removed:
+        flags[position] = False
+    return flags
+
+
+def _microseconds(moment: datetime) -> int:
+    """Microseconds from 1970-01-01 00:00 to ``moment`` on the Shanghai clock (what Arrow holds)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any], moments: list[Any] | None) -> Any:
+    """(codes, objects, moments) of each group of ``table`` by the ``by`` columns (codes), each in (at, id) order."""
+    if not table.num_rows:
+        return
+    order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in by] + [("at", "ascending"),
+                                                                                       ("id", "ascending")])
+    positions = order.to_pylist()
+    ordered = list(map(objects.__getitem__, positions))
+    timed = list(map(moments.__getitem__, positions)) if moments is not None else None
+    sorted_keys = [pc.take(table[name], order).combine_chunks() for name in by]
+    change = None
+    for column in sorted_keys:
+        differs = pc.not_equal(column.slice(1), column.slice(0, len(column) - 1))
+        change = differs if change is None else pc.or_(change, differs)
+    starts = [0] + pc.add(pc.indices_nonzero(change), 1).to_pylist()  # type: ignore[arg-type]
+    codes = list(zip(*(pc.take(column, pa.array(starts, pa.int64())).to_pylist() for column in sorted_keys)))
+    bounds = starts + [len(positions)]
+    for index, (first, last) in enumerate(zip(bounds, bounds[1:])):
+        yield codes[index], ordered[first:last], (timed[first:last] if timed is not None else None)
+
+
+def bulk_events(path: Path, codec: str, reader_for: Any, unit_ids: set[str]) -> BulkEvents | None:
+    """The rows of the events file ``path`` (opened with ``codec``), read in bulk; None: read it row by row.
+
+    ``reader_for(columns)`` gives the :class:`~compliance.records.assembly.EventColumns`
+    of the file's columns, or None (then the file goes the row path); it may raise
+    the header's :class:`~compliance.errors.RecordError`, as the row path would.
+    """
+    if codec not in (UTF8, UTF8_BOM):
+        return None
+    pa, pc, pcsv = _arrow()
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(pa.array([0, len(data)], pa.int64()).buffers()[1]),
+                                                 pa.py_buffer(data))
+        whole.validate(full=True)  # UTF-8 throughout
+    except pa.ArrowInvalid:
+        return None
+    lines = pc.list_flatten(pc.split_pattern(whole, "\n"))
+    crlf = b"\r" in data
+    if crlf:
+        lines = pc.replace_substring_regex(lines, pattern="\r$", replacement="")
+    if len(lines) and lines[len(lines) - 1].as_py() == "":
+        lines = lines.slice(0, len(lines) - 1)  # the line feed that ends the last line
+    if len(lines) < 2 or not pc.all(pc.match_substring_regex(lines, PLAIN_LINE)).as_py():
+        return None
+    header = lines[0].as_py()
+    if pc.match_substring_regex(pa.array([header]), _BLANK)[0].as_py():
+        return None  # the header is further down: the row path finds it
+    data_lines = lines.slice(1)
+    blank = pc.match_substring_regex(data_lines, _BLANK)
+    if pc.all(blank).as_py():
+        return None  # no row: nothing to gain, and the row path decides what an empty file means
+    columns = _header(next(csv.reader([header])), str(path), 1)
+    reader = reader_for(columns)
+    if reader is None:
+        return None
+    names = [f"c{index}" for index in range(len(columns))]
+    other: list[str] = []  # the texts of the lines that have another number of values
+
+    def elsewhere(row: Any) -> str:
+        other.append(row.text[:-1] if crlf and row.text.endswith("\r") else row.text)
+        return "skip"
+
+    table = pcsv.read_csv(
+        pa.BufferReader(pa.py_buffer(data)[data.index(b"\n") + 1:]),
+        read_options=pcsv.ReadOptions(column_names=names),
+        parse_options=pcsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True,
+                                        invalid_row_handler=elsewhere),
+        convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    # the rows Arrow read are the data lines that are not empty and not elsewhere, in order
+    read = pc.not_equal(data_lines, "")
+    aside_mask = pc.is_in(data_lines, value_set=pa.array(other, pa.large_string())) if other else None
+    if aside_mask is not None:
+        read = pc.and_(read, pc.invert(aside_mask))
+    numbers = pc.add(pc.indices_nonzero(read), 2)
+    if len(numbers) != table.num_rows:
+        return None
+    aside: dict[int, list[str]] = {}
+    if aside_mask is not None:
+        for index in pc.indices_nonzero(pc.and_(aside_mask, pc.invert(blank))).to_pylist():
+            aside[index + 2] = next(csv.reader([data_lines[index].as_py()]))
+    keep = pc.invert(pc.filter(blank, read))  # a row of empty values is no row
+    if not pc.all(keep).as_py():
+        table, numbers = table.filter(keep), numbers.filter(keep)
+    del data, whole, lines, data_lines
+    vouched, keys, instants = _vouch(pa, pc, table, reader, unit_ids, aside)
+    return BulkEvents(str(path), numbers, table, vouched, aside, columns, reader, instants, keys)
+
+
+def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str],
+           aside: dict[int, list[str]]) -> tuple[Any, dict[str, Any], list[Instant]]:
+    """Which rows of ``table`` are vouched for; their stripped key columns; the instants they index."""
+
+    def column(position: int | None) -> Any:
+        if position is None:
+            return pa.array([""] * table.num_rows, pa.string())
+        return pc.utf8_trim(table.column(position).combine_chunks(), characters=WHITESPACE)
+
+    event_id, unit, kind, moment = (column(position) for position in
+                                    (reader.event, reader.unit, reader.type, reader.moment))
+    ok = pc.and_(pc.and_(pc.not_equal(event_id, ""), pc.not_equal(unit, "")),
+                 pc.and_(pc.not_equal(kind, ""), pc.not_equal(moment, "")))
+    ok = pc.and_(ok, pc.is_in(unit, value_set=pa.array(sorted(unit_ids), pa.string())))
+    # the id given by no other row, those set aside included
+    others = [values[reader.event].strip() for values in aside.values() if len(values) > reader.event]
+    every = pa.concat_arrays([event_id, pa.array(others, pa.string())]) if others else event_id
+    counts = pc.value_counts(every)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated):
+        ok = pc.and_(ok, pc.invert(pc.is_in(event_id, value_set=repeated)))
+    # the type: a vocabulary name, made canonical once per distinct text
+    coded = kind.dictionary_encode()
+    canonical = [_event_type(name) for name in coded.dictionary.to_pylist()]
+    types = pc.take(pa.array(canonical, pa.string()), coded.indices)
+    ok = pc.and_(ok, pc.is_valid(types))
+    at, instant, instants = _instants(pa, pc, moment)
+    ok = pc.and_(ok, pc.is_valid(instant))
+    ok = pc.fill_null(ok, False)
+    keys = {
+        "event_id": event_id.filter(ok), "unit_id": unit.filter(ok), "type": types.filter(ok),
+        "instant": instant.filter(ok), "at": at.filter(ok),
+        "actor_id": column(reader.actor).filter(ok), "target_id": column(reader.target).filter(ok),
+        "attributes": column(reader.attributes).filter(ok),
+    }
+    for index, position in enumerate(reader.extra_positions):
+        keys[f"extra{index}"] = column(position).filter(ok)
+    return ok, keys, instants
+
+
+def _event_type(name: str) -> str | None:
+    try:
+        return VOCABULARY.normalise("event_types", name)
+    except Exception:  # the row path says why
+        return None
+
+
+def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, list[Instant]]:
+    """Each row's time on the Shanghai clock in microseconds, its position in the instants, and the instants.
+
+    The ISO forms of :data:`DAY_ONLY` and :data:`DAY_AND_CLOCK` are read in
+    Arrow once their day is known to exist; every other text is read by
+    :func:`~compliance.timeline.parse_instant`, once per distinct text. A time
+    that does not read is null: the row path gives the reason.
+    """
+    day_only = pc.match_substring_regex(moment, DAY_ONLY)
+    clock = pc.match_substring_regex(moment, DAY_AND_CLOCK)
+    fast = pc.or_(day_only, clock)
+    days = pc.utf8_slice_codeunits(moment, 0, 10).dictionary_encode()
+    real = pa.array([_real_day(day) for day in days.dictionary.to_pylist()], pa.bool_())
+    fast = pc.and_(fast, pc.take(real, days.indices))
+    # the wall clock, without the offset, with T between day and time; Z is 8 hours behind Shanghai's clock
+    utc = pc.and_(fast, pc.ends_with(moment, "Z"))
+    wall = pc.replace_substring(pc.replace_substring_regex(moment, pattern=r"(?:\+08:00|Z)$", replacement=""), " ", "T")
+    wall = pc.if_else(fast, wall, pa.scalar("1970-01-01", pa.string()))
+    try:
+        micro = pc.cast(pc.cast(wall, pa.timestamp("us")), pa.int64())
+    except pa.ArrowInvalid:  # not expected of these forms; parse_instant reads them all then
+        fast = pa.array([False] * len(moment))
+        micro = pa.array([0] * len(moment), pa.int64())
+    micro = pc.if_else(utc, pc.add(micro, _EIGHT_HOURS), micro)
+    fast = pc.and_(fast, pc.less(micro, _YEAR_3000))  # a Z time may be in the year 3000 in Shanghai
+    # one key per distinct instant: microseconds * 2 + (whole day)
+    key = pc.add(pc.multiply(micro, 2), pc.cast(day_only, pa.int64()))
+    key = pc.if_else(fast, key, pa.scalar(None, pa.int64()))
+    distinct = pc.unique(key.filter(fast))
+    instants = [_make(_EPOCH + timedelta(microseconds=value >> 1), bool(value & 1)) for value in distinct.to_pylist()]
+    position = pc.index_in(key, value_set=distinct)
+    # the other forms, once per distinct text
+    slow = pc.invert(fast)
+    if pc.any(slow).as_py():
+        texts = pc.unique(moment.filter(slow)).to_pylist()
+        read = [_read(text) for text in texts]
+        base = len(instants)
+        found = [None if instant is None else base + index for index, instant in enumerate(read)]
+        instants.extend(instant if instant is not None else _NO_INSTANT for instant in read)
+        other = pc.take(pa.array(found, pa.int64()), pc.index_in(moment, value_set=pa.array(texts, pa.string())))
+        position = pc.if_else(fast, pc.cast(position, pa.int64()), other)
+        micro = pc.if_else(fast, micro, pa.array([None if instant is None else _microseconds(instant.at)
+                                                  for instant in read], pa.int64()).take(
+            pc.index_in(moment, value_set=pa.array(texts, pa.string()))))
+    return micro, position, instants
+
+
+_NO_INSTANT = _make(_EPOCH, False)  # a placeholder never used: its rows are not vouched for
+
+
+def _real_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _read(text: str) -> Instant | None:
+    try:
+        return parse_instant(text)
+    except InstantError:
+        return None
+
+
+__all__ = ["BULK_FROM_BYTES", "BulkEvents", "RAW_TEXT", "bulk_events"]

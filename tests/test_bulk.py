@@ -1,0 +1,194 @@
+"""Reading an events file in bulk (compliance.records.bulk) gives exactly what the row path gives.
+
+The row path is the definition: for any events file, the facts (the events, in
+file order, and the index of Facts), the rejections (file, line, column, reason,
+record) and the counts must be the same whichever way the file is read. The
+files drawn here are messy on purpose: stray spaces, aliases and unknown
+names, times in every form and out of range, repeated ids, broken JSON and
+attributes that do not type, short and long rows, blank lines, quoted commas,
+quotes and line breaks, CRLF and a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compliance.records import bulk, load_export
+from compliance.records.bulk import DAY_AND_CLOCK, DAY_ONLY, PLAIN_LINE, WHITESPACE
+from compliance.timeline import parse_instant
+
+UNITS = "unit_id,name,kind,level,region\nU1,通化市委,party_committee,city,220500\nU2,通化市政府,government,city,220500\n"
+HEADER = ["event_id", "unit_id", "type", "occurred_at", "actor_id", "target_id", "attributes", "deaths"]
+
+_texts = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=6)
+_padding = st.sampled_from([""] * 12 + [" ", "\t", "\u3000", "\xa0"])
+_ids = st.sampled_from(["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", ""])
+_units = st.sampled_from(["U1"] * 4 + ["U2"] * 4 + ["U9", "", "u1"])
+_types = st.sampled_from(["accident"] * 4 + ["生产安全事故", "safety_patrol", "safety_patrol", "hazard_found", "acident", ""])
+_times = st.sampled_from(["2022-09-30", "2022-09-30T14:00:00+08:00", "2022-09-30 08:00:00"] * 8 + [
+    "2022-09-30", "2022-09-30T23:59:59+08:00", "2022-09-30T16:30:00Z", "2022-09-30 14:00", "2022-09-30T14:00Z",
+    "2022-09-30T14:00+08:00", "2022-02-30", "2022-02-29T10:00", "2024-02-29T10:00:00", "2022-09-30T24:00",
+    "2022/9/30 14:05", "2022年9月30日", "1899-12-31T23:00:00", "1899-12-31T20:00:00Z", "2999-12-31T20:00:00Z",
+    "2999-12-31T15:59:59Z", "1900-01-01", "2022-09-30T14:00:00.5", "2022-09-30t14:00", "01/02/2022", "",
+    "2022-09-30T14:00:00+09:00", "2022-W39-5",
+])
+_attributes = st.sampled_from(["", "", "", '{"deaths": "2"}', '{"deaths": 1}'] * 3 + [
+    "", '{"deaths": "2"}', '{"deaths": 3, "industry": "矿山"}', '{"deaths": "-1"}', '{"deaths": "two"}', "[1, 2]",
+    '{"deaths": ', '{"note": "a,b"}', '{" deaths": 1}', "{}", '{"deaths": 1e400}', '{"hazard_id": "H1"}',
+])
+
+
+@st.composite
+def _row(draw: st.DrawFn) -> list[str]:
+    values = [
+        draw(_padding) + draw(_ids) + draw(_padding), draw(_units) + draw(_padding), draw(_types),
+        draw(_padding) + draw(_times), draw(st.sampled_from(["", "P1", " P2"])), draw(st.sampled_from(["", "U2"])),
+        draw(_attributes), draw(st.sampled_from(["", "", "2", "3", "x"])),
+    ]
+    shape = draw(st.sampled_from(["full"] * 24 + ["short", "long", "trailing", "blank", "commas", "text"]))
+    if shape == "short":
+        values = values[:draw(st.integers(1, 7))]
+    elif shape == "long":
+        values = [*values, draw(st.sampled_from(["x", ""]))]
+    elif shape == "trailing":
+        values = [*values, "", ""]
+    elif shape == "blank":
+        values = []
+    elif shape == "commas":
+        values = [""] * len(values)
+    elif shape == "text":
+        values[draw(st.integers(0, 7))] = draw(_texts)
+    return values
+
+
+def _csv_text(rows: list[list[str]], quote_all: bool) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(HEADER)
+    for values in rows:
+        if values:
+            writer.writerow(values)
+        else:
+            out.write("\n")
+    return out.getvalue()
+
+
+@st.composite
+def _events_file(draw: st.DrawFn) -> bytes:
+    text = _csv_text(draw(st.lists(_row(), min_size=1, max_size=25)), draw(st.booleans()))
+    lines = text.split("\n")
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # hand-made oddities the csv writer never writes
+        where = draw(st.integers(1, max(1, len(lines) - 1)))
+        lines.insert(where, draw(st.sampled_from([
+            'E8,U1,accident,2022-09-30,,,"{""deaths"": 1}",', 'E9,U1,accident,2022-09-30,,,,"2',
+            'E7,U1,accident,2022-09-30,,,"{""a"":',  # a value that goes on to the next line
+            'E6,U1,acc"ident,2022-09-30,,,,', '"E5"x,U1,accident,2022-09-30,,,,', "   ", ",,,", "E4,U1\r,accident",
+            'E3,U1,accident,2022-09-30,,,,\x00',
+        ])))
+    text = "\n".join(lines)
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    data = text.encode()
+    return b"\xef\xbb\xbf" + data if draw(st.booleans()) else data
+
+
+def _load(folder: Path, in_bulk: bool, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0 if in_bulk else sys.maxsize)
+    result = load_export(folder)
+    facts = result.facts
+    return (list(facts.events.items()), result.rejections, result.stats,
+            facts._by_unit_type, facts._keys, facts._by_type)
+
+
+def _same_either_way(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    by_row = _load(folder, False, monkeypatch)
+    in_bulk = _load(folder, True, monkeypatch)
+    for name, row, other in zip(("events", "rejections", "stats", "by_unit_type", "keys", "by_type"), by_row, in_bulk):
+        assert other == row, name
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_events_file())
+def test_bulk_reads_any_events_file_as_the_row_path_does(tmp_path_factory, monkeypatch, data):
+    folder = tmp_path_factory.mktemp("export")
+    (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    (folder / "events.csv").write_bytes(data)
+    _same_either_way(folder, monkeypatch)
+
+
+def _export(tmp_path: Path, events: str) -> Path:
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(events, encoding="utf-8")
+    return tmp_path
+
+
+def _vouched(tmp_path: Path, events: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many events the bulk reader made itself (the rest went the row path)."""
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0)
+    made = []
+    original = bulk.BulkEvents._make
+
+    def spy(self, progress):
+        found = original(self, progress)
+        made.append(self.made)
+        return found
+
+    monkeypatch.setattr(bulk.BulkEvents, "_make", spy)
+    load_export(_export(tmp_path, events))
+    return made[0] if made else -1
+
+
+def test_plain_rows_are_vouched_for_and_the_others_go_the_row_path(tmp_path, monkeypatch):
+    events = (",".join(HEADER) + "\n"
+              'E1,U1,accident,2022-09-30T14:00:00+08:00,,,"{""deaths"": ""2""}",\n'  # vouched
+              "E2,U1,生产安全事故,2022-09-30,,,,1\n"  # vouched: an alias, made canonical
+              "E3,U9,accident,2022-09-30,,,,\n"  # an unknown unit: the row path rejects it
+              "E4,U1,accident,2022-02-30,,,,\n"  # no such day: the row path rejects it
+              'E5,U1,accident,2022-09-30,,,"{""deaths"": ""-1""}",\n'  # does not type: the row path
+              "E6,U1,accident,2022/9/30 14:05,,,,\n")  # another form, read by parse_instant: vouched
+    assert _vouched(tmp_path, events, monkeypatch) == 3
+    result = load_export(tmp_path)
+    assert sorted(result.facts.events) == ["E1", "E2", "E6"]
+    assert result.facts.events["E2"].type == "accident"
+    assert result.facts.events["E2"].attributes == {"deaths": 1}
+    assert [(r.line, r.column) for r in result.rejections] == [(4, "unit_id"), (5, "occurred_at"), (6, "deaths")]
+
+
+def test_a_value_spanning_lines_sends_the_whole_file_the_row_path(tmp_path, monkeypatch):
+    events = ",".join(HEADER) + '\nE1,U1,accident,2022-09-30,,,"{""note"":\n""two lines""}",\nE2,U1,accident,2022-09-30,,,,\n'
+    assert _vouched(tmp_path, events, monkeypatch) == -1  # bulk_events declined: no event made in bulk
+    assert sorted(load_export(tmp_path).facts.events) == ["E1", "E2"]
+
+
+def test_whitespace_is_exactly_what_str_strip_strips():
+    assert WHITESPACE == "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+
+
+@pytest.mark.parametrize("text", [
+    "2022-09-30", "2022-09-30T23:59:59+08:00", "2022-09-30T16:30:00Z", "2022-09-30 14:00", "2022-09-30T14:00Z",
+    "1900-01-01", "2999-12-31T23:59:59", "2024-02-29T00:00",
+])
+def test_the_times_read_in_arrow_are_read_exactly_as_parse_instant_reads_them(text, tmp_path, monkeypatch):
+    import re
+
+    assert re.fullmatch(DAY_ONLY.strip("^$"), text) or re.fullmatch(DAY_AND_CLOCK.strip("^$"), text)
+    events = ",".join(HEADER[:4]) + f"\nE1,U1,accident,{text}\n"
+    assert _vouched(tmp_path, events, monkeypatch) == 1
+    assert load_export(tmp_path).facts.events["E1"].occurred_at == parse_instant(text)
+    assert load_export(tmp_path).facts.events["E1"].occurred_at.date_only == parse_instant(text).date_only
+
+
+def test_plain_line_is_what_the_csv_module_and_arrow_read_alike():
+    import re
+
+    plain = re.compile(PLAIN_LINE.strip("^$").replace(r"\x00", "\x00"))
+    assert plain.fullmatch('a,"b,c","d""e",,""')
+    for odd in ['a"b', '"a"b', ' "a"', '"a', "a\rb", "a\x00"]:
+        assert not plain.fullmatch(odd), odd
