@@ -438,4 +438,4 @@ def _read(text: str) -> Instant | None:
         return None
 
 
-__all__ = ["BULK_FROM_BYTES", "BulkEvents", "RAW_TEXT", "bulk_events"]
+__all__ = ["BULK_FROM_BYTES", "BulkEvents", "bulk_events"]
