@@ -33,9 +33,9 @@ without a pass of Python over the events (:meth:`BulkEvents.index`).
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from bisect import bisect_left
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
@@ -103,9 +103,16 @@ class BulkEvents:
         self._reader = reader
         self._instants = instants
         self._keys = keys  # the stripped, typed key columns of the vouched rows (Arrow)
-        self.made = 0  # the events made from vouched rows
-        self._events: list[Any] = []  # those events, in file order
+        pa, pc, _ = _arrow()
+        self._vouched_rows = pc.indices_nonzero(vouched).to_pylist()  # their rows in ``table``
+        self._vouched_lines = numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
+        self._events: list[Any] = []  # the events made from vouched rows, in file order
         self._failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
+
+    @property
+    def made(self) -> int:
+        """How many events the vouched rows gave (the rows the caller's loop did not see)."""
+        return len(self._events)
 
     def rows(self, accepted: list[Any], progress: Any = None) -> Iterator[RawRow]:
         _, pc, _ = _arrow()
@@ -133,17 +140,16 @@ class BulkEvents:
 
     def _make(self, progress: Any) -> tuple[list[Any], list[int], list[int]]:
         """The events of the vouched rows (file order), their lines, and the positions of the rows that gave none."""
-        pa, pc, _ = _arrow()
-        self._vouched_rows = pc.indices_nonzero(self._vouched).to_pylist()
-        numbers = self._vouched_lines = self._numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
+        # a chunk between two reports of progress (read here: tests change it)
+        from compliance.records.assembly import PROGRESS_EVERY
+
+        numbers = self._vouched_lines
         keys, make, instants = self._keys, self._reader.make, self._instants
         count = len(self._vouched_rows)
         extras = [f"extra{index}" for index in range(len(self._reader.extra_positions))]
         events: list[Any] = []
         lines: list[int] = []
         failed: list[int] = []
-        from compliance.records.assembly import PROGRESS_EVERY  # a chunk between two reports of progress
-
         for start in range(0, count, PROGRESS_EVERY):
             size = min(PROGRESS_EVERY, count - start)
 
@@ -154,7 +160,7 @@ class BulkEvents:
             made = list(map(make, column("event_id"), column("unit_id"), column("type"),
                             map(instants.__getitem__, column("instant")), column("actor_id"), column("target_id"),
                             column("attributes"), zip(*given) if given else repeat(())))
-            if None in made:
+            if [offset for offset, event in enumerate(made) if event is None]:  # identity: no __eq__ per event
                 for offset, event in enumerate(made):
                     if event is None:
                         failed.append(start + offset)
@@ -168,7 +174,6 @@ class BulkEvents:
                 progress(self._file, start + size)
         self._events = events
         self._failed = failed
-        self.made = len(events)
         self._keys = {name: keys[name] for name in ("unit_id", "type", "at", "event_id", "instant")}  # the index's
         return events, lines, failed
 
@@ -407,20 +412,21 @@ def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, list[Instant]]:
     # the other forms, once per distinct text
     slow = pc.invert(fast)
     if pc.any(slow).as_py():
-        texts = pc.unique(moment.filter(slow)).to_pylist()
-        read = [_read(text) for text in texts]
-        base = len(instants)
-        found = [None if instant is None else base + index for index, instant in enumerate(read)]
-        instants.extend(instant if instant is not None else _NO_INSTANT for instant in read)
-        other = pc.take(pa.array(found, pa.int64()), pc.index_in(moment, value_set=pa.array(texts, pa.string())))
-        position = pc.if_else(fast, pc.cast(position, pa.int64()), other)
-        micro = pc.if_else(fast, micro, pa.array([None if instant is None else _microseconds(instant.at)
-                                                  for instant in read], pa.int64()).take(
-            pc.index_in(moment, value_set=pa.array(texts, pa.string()))))
+        texts = pc.unique(moment.filter(slow))
+        which = pc.index_in(moment, value_set=texts)  # each row's distinct text
+        found: list[int | None] = []  # each distinct text's place among the instants
+        microseconds: list[int | None] = []
+        for instant in map(_read, texts.to_pylist()):
+            if instant is None:
+                found.append(None)
+                microseconds.append(None)
+            else:
+                found.append(len(instants))
+                microseconds.append(_microseconds(instant.at))
+                instants.append(instant)
+        position = pc.if_else(fast, pc.cast(position, pa.int64()), pc.take(pa.array(found, pa.int64()), which))
+        micro = pc.if_else(fast, micro, pc.take(pa.array(microseconds, pa.int64()), which))
     return micro, position, instants
-
-
-_NO_INSTANT = _make(_EPOCH, False)  # a placeholder never used: its rows are not vouched for
 
 
 def _real_day(text: str) -> bool:
