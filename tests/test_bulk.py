@@ -92,9 +92,11 @@ def _events_file(draw: st.DrawFn) -> bytes:
             'E6,U1,acc"ident,2022-09-30,,,,', '"E5"x,U1,accident,2022-09-30,,,,', "   ", ",,,", "E4,U1\r,accident",
             'E3,U1,accident,2022-09-30,,,,\x00',
         ])))
-    text = "\n".join(lines)
-    if draw(st.booleans()):
-        text = text.replace("\n", "\r\n")
+    endings = draw(st.sampled_from(["\n", "\r\n", "mixed"]))  # mixed: some lines end in CRLF, some in LF
+    if endings == "mixed":
+        text = "".join(line + draw(st.sampled_from(["\n", "\r\n"])) for line in lines[:-1]) + lines[-1]
+    else:
+        text = endings.join(lines)
     data = text.encode()
     return b"\xef\xbb\xbf" + data if draw(st.booleans()) else data
 
@@ -104,7 +106,7 @@ def _load(folder: Path, in_bulk: bool, monkeypatch: pytest.MonkeyPatch):
     result = load_export(folder)
     facts = result.facts
     return (list(facts.events.items()), result.rejections, result.stats,
-            facts._by_unit_type, facts._keys, facts._by_type)
+            facts._by_unit_type, facts._by_type)
 
 
 def _same_either_way(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

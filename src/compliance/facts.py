@@ -316,10 +316,27 @@ def _record(model: type[BaseModel], values: dict[str, Any], fields_set: set[str]
 
 
 def _plain_keys(attributes: dict[Any, Any]) -> bool:
-    """Whether every key is text that ``str_strip_whitespace`` leaves as it is."""
+    """Whether every key is text (a str, not a subclass) that ``str_strip_whitespace`` leaves as it is."""
     for key in attributes:
         if key.__class__ is not str or key.strip() != key:
             return False
+    return True
+
+
+_PLAIN: set[str] = set()  # keys found plain by _plain_text_keys, at most _CACHE_LIMIT of them
+
+
+def _plain_text_keys(attributes: dict[str, Any]) -> bool:
+    """:func:`_plain_keys` of keys known to be str objects (JSON's, a file's column names).
+
+    The keys found plain before are looked up in C: a file's rows repeat a few names.
+    """
+    if attributes.keys() <= _PLAIN:
+        return True
+    if not _plain_keys(attributes):
+        return False
+    if len(_PLAIN) < _CACHE_LIMIT:
+        _PLAIN.update(attributes)
     return True
 
 
@@ -400,7 +417,7 @@ class _EventBuilder:
         given = data.get("attributes", _NOT_TEXT)
         if given is _NOT_TEXT:
             given = None
-        elif given.__class__ is dict:
+        elif given.__class__ is dict and _plain_keys(given):  # keys of any class: make takes str ones
             given = dict(given)
         else:
             return None
@@ -409,7 +426,7 @@ class _EventBuilder:
     def make(self, event_id: str, unit_id: str, kind: str, moment: Any, actor_id: str | None,
              target_id: str | None, attributes: dict[str, Any] | None, names: set[str]) -> Event | None:
         """The event of stripped text fields (``moment`` may be any value, or an Instant read already);
-        ``attributes`` is taken over.
+        ``attributes`` (keyed by str objects, as JSON gives them) is taken over.
 
         ``names`` is the set of the fields given. None when validation must decide.
         """
@@ -433,7 +450,7 @@ class _EventBuilder:
             if attributes is None:
                 attributes = {}
             elif attributes:
-                if not _plain_keys(attributes):
+                if not _plain_text_keys(attributes):
                     return None
                 for name, coerce, counted in coercions:
                     if name in attributes:
@@ -603,32 +620,29 @@ class Facts:
 
     # -- indexes ---------------------------------------------------------------
     def _index_events(self) -> None:
-        """Build ``_by_unit_type``, its ``_keys`` and ``_by_type`` together: each list in (instant, id) order.
+        """Build ``_by_unit_type`` and ``_by_type`` together: each list in (instant, id) order.
 
         All events are put in that order once (:func:`_in_order`) and dealt out to
         the indexes in one pass, so a million events are touched three times
         rather than eight.
         """
-        ordered, instants = _in_order(list(self.events.values()))
+        ordered = _in_order(list(self.events.values()))
         by_unit_type: dict[tuple[str, str], list[Event]] = {}
-        keys: dict[tuple[str, str], list[datetime]] = {}
         by_type: dict[str, list[Event]] = {}
-        for event, at in zip(ordered, instants):
+        for event in ordered:
             kind = event.type
             key = (event.unit_id, kind)
             found = by_unit_type.get(key)
             if found is None:
                 by_unit_type[key] = [event]
-                keys[key] = [at]
             else:
                 found.append(event)
-                keys[key].append(at)
             found = by_type.get(kind)
             if found is None:
                 by_type[kind] = [event]
             else:
                 found.append(event)
-        self.__dict__.update(_by_unit_type=by_unit_type, _keys=keys, _by_type=by_type)
+        self.__dict__.update(_by_unit_type=by_unit_type, _by_type=by_type)
 
     @cached_property
     def _by_unit_type(self) -> dict[tuple[str, str], list[Event]]:
@@ -642,8 +656,9 @@ class Facts:
 
     @cached_property
     def _keys(self) -> dict[tuple[str, str], list[datetime]]:
-        self._index_events()
-        return self.__dict__["_keys"]
+        """The instants of each (unit, type) list of ``_by_unit_type``, filled as :meth:`events_between` asks
+        (a rule reads a few types; making them all took half a second per million events)."""
+        return {}
 
     @cached_property
     def _sorted_units(self) -> list[Unit]:
@@ -699,12 +714,16 @@ class Facts:
 
     def events_between(self, unit_id: str, event_type: str, start: datetime, end: datetime) -> list[Event]:
         """Events of a type in a unit with ``start <= occurred_at < end`` (time order)."""
-        keys = self._keys.get((unit_id, event_type))
-        if not keys:
-            return []
+        key = (unit_id, event_type)
+        keys = self._keys.get(key)
+        if keys is None:
+            events = self._by_unit_type.get(key)
+            if not events:
+                return []
+            keys = self._keys[key] = [event.occurred_at.at for event in events]
         low = bisect.bisect_left(keys, start)
         high = bisect.bisect_left(keys, end)
-        return self._by_unit_type[(unit_id, event_type)][low:high]
+        return self._by_unit_type[key][low:high]
 
     def events_of_type(self, event_type: str) -> list[Event]:
         """All events of a type, in time order."""
@@ -755,8 +774,8 @@ _EVENT_INSTANT = attrgetter("occurred_at.at")
 _UNIT_ID = attrgetter("unit_id")
 
 
-def _in_order(events: list[Event]) -> tuple[list[Event], list[datetime]]:
-    """The events sorted by (instant, id), and their instants.
+def _in_order(events: list[Event]) -> list[Event]:
+    """The events sorted by (instant, id), in place.
 
     Sorted by id, then by instant: the sort is stable, so events of the same
     instant stay in id order. Two sorts on single keys beat one on (instant, id)
@@ -765,7 +784,7 @@ def _in_order(events: list[Event]) -> tuple[list[Event], list[datetime]]:
     """
     events.sort(key=_EVENT_ID)
     events.sort(key=_EVENT_INSTANT)
-    return events, list(map(_EVENT_INSTANT, events))
+    return events
 
 
 def _event_order(event: Event) -> tuple[datetime, str]:

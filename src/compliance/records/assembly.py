@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
@@ -34,7 +33,7 @@ from compliance.errors import ComplianceError, ErrorGroup, Position, RecordError
 from compliance.facts import Facts, event_builder, tenure_builder
 from compliance.records.kinds import ATTRIBUTES, FAMILY_FIELDS, KINDS, ORDER, RecordKind
 from compliance.records.mapping import Mapping, Scalar
-from compliance.records.readers import RawRow, Source, json_limit, lone_surrogate, surrogate_reason
+from compliance.records.readers import RawRow, Source, json_limit, json_object, lone_surrogate, surrogate_reason
 from compliance.records.result import LoadResult, Rejection
 
 MEMORY = "<memory>"
@@ -241,24 +240,15 @@ def _event_maker(plan: _Plan, build: Any) -> Any:
         for mask in range(8)
     ]
     extras = tuple(name for _, name in plan.extras)
-    # json.loads less its Python wrapper: the text is stripped, so it is valid JSON
-    # exactly when the scanner reads it whole.
-    scan = json.JSONDecoder().scan_once
-    intern = sys.intern
     build_event = build.make
 
     def make(event_id: str, unit_id: str, kind: str, moment: Any, actor: str, target: str, text: str,
              extra_values: Any) -> Any:
         attributes = None
         if text:
-            try:
-                attributes, end = scan(text, 0)
-            except Exception:  # not JSON: the long way says why
+            attributes = json_object(text)  # its keys are shared by orjson's cache of keys
+            if attributes is None:  # not a JSON object: the long way says why
                 return None
-            if end != len(text) or attributes.__class__ is not dict:
-                return None
-            # the same few names in every row: share them (a string less per attribute)
-            attributes = dict(zip(map(intern, attributes), attributes.values()))
         for name, value in zip(extras, extra_values):
             if value:
                 if attributes is None:

@@ -174,7 +174,7 @@ class BulkEvents:
                 progress(self._file, start + size)
         self._events = events
         self._failed = failed
-        self._keys = {name: keys[name] for name in ("unit_id", "type", "at", "event_id", "instant")}  # the index's
+        self._keys = {name: keys[name] for name in ("unit_id", "type", "at", "event_id")}  # the index's
         return events, lines, failed
 
     def _set_aside(self, line: int, values: list[str]) -> RawRow:
@@ -185,7 +185,7 @@ class BulkEvents:
         return line, self._columns, values, None
 
     def index(self, accepted: list[Any]) -> dict[str, Any]:
-        """``Facts``' events index (``_by_unit_type``, ``_keys``, ``_by_type``) of the ``accepted`` events.
+        """``Facts``' events index (``_by_unit_type``, ``_by_type``) of the ``accepted`` events.
 
         The vouched rows' keys are sorted in Arrow; an event the row path made
         (``accepted`` holds the vouched events and these) joins them with its keys
@@ -195,10 +195,8 @@ class BulkEvents:
         keys, made = self._keys, self._events
         if self._failed:
             kept = pa.array(_without(len(made) + len(self._failed), self._failed))
-            keys = {name: keys[name].filter(kept) for name in ("unit_id", "type", "at", "event_id", "instant")}
+            keys = {name: keys[name].filter(kept) for name in ("unit_id", "type", "at", "event_id")}
         units, kinds, ats, ids = (keys[name] for name in ("unit_id", "type", "at", "event_id"))
-        moment_of = [instant.at for instant in self._instants]
-        moments = list(map(moment_of.__getitem__, keys["instant"].to_pylist()))
         if len(accepted) != len(made):
             vouched = set(map(_EVENT_ID, made))
             others = [event for event in accepted if event.event_id not in vouched]
@@ -208,18 +206,13 @@ class BulkEvents:
                                                   pa.int64())])
             ids = pa.concat_arrays([ids, pa.array([event.event_id for event in others], pa.string())])
             made = made + others
-            moments = moments + [event.occurred_at.at for event in others]
         unit_codes, kind_codes = units.dictionary_encode(), kinds.dictionary_encode()
         table = pa.table({"unit": unit_codes.indices, "type": kind_codes.indices, "at": ats, "id": ids})
         unit_names, kind_names = unit_codes.dictionary.to_pylist(), kind_codes.dictionary.to_pylist()
-        by_unit_type: dict[tuple[str, str], list[Any]] = {}
-        moments_of: dict[tuple[str, str], list[datetime]] = {}
-        for (unit, kind), events, at in _groups(pa, pc, table, ["unit", "type"], made, moments):
-            key = (unit_names[unit], kind_names[kind])
-            by_unit_type[key] = events
-            moments_of[key] = at
-        by_type = {kind_names[kind]: events for (kind,), events, _ in _groups(pa, pc, table, ["type"], made, None)}
-        return {"_by_unit_type": by_unit_type, "_keys": moments_of, "_by_type": by_type}
+        by_unit_type = {(unit_names[unit], kind_names[kind]): events
+                        for (unit, kind), events in _groups(pa, pc, table, ["unit", "type"], made)}
+        by_type = {kind_names[kind]: events for (kind,), events in _groups(pa, pc, table, ["type"], made)}
+        return {"_by_unit_type": by_unit_type, "_by_type": by_type}
 
 
 _EVENT_ID = attrgetter("event_id")
@@ -237,15 +230,13 @@ def _microseconds(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any], moments: list[Any] | None) -> Any:
-    """(codes, objects, moments) of each group of ``table`` by the ``by`` columns (codes), each in (at, id) order."""
+def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any]) -> Any:
+    """(codes, objects) of each group of ``table`` by the ``by`` columns (codes), each in (at, id) order."""
     if not table.num_rows:
         return
     order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in by] + [("at", "ascending"),
                                                                                        ("id", "ascending")])
-    positions = order.to_pylist()
-    ordered = list(map(objects.__getitem__, positions))
-    timed = list(map(moments.__getitem__, positions)) if moments is not None else None
+    ordered = list(map(objects.__getitem__, order.to_pylist()))
     sorted_keys = [pc.take(table[name], order).combine_chunks() for name in by]
     change = None
     for column in sorted_keys:
@@ -253,9 +244,9 @@ def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any], mom
         change = differs if change is None else pc.or_(change, differs)
     starts = [0] + pc.add(pc.indices_nonzero(change), 1).to_pylist()  # type: ignore[arg-type]
     codes = list(zip(*(pc.take(column, pa.array(starts, pa.int64())).to_pylist() for column in sorted_keys)))
-    bounds = starts + [len(positions)]
+    bounds = starts + [len(ordered)]
     for index, (first, last) in enumerate(zip(bounds, bounds[1:])):
-        yield codes[index], ordered[first:last], (timed[first:last] if timed is not None else None)
+        yield codes[index], ordered[first:last]
 
 
 def bulk_events(path: Path, codec: str, reader_for: Any, unit_ids: set[str]) -> BulkEvents | None:
@@ -277,10 +268,13 @@ def bulk_events(path: Path, codec: str, reader_for: Any, unit_ids: set[str]) -> 
         whole.validate(full=True)  # UTF-8 throughout
     except pa.ArrowInvalid:
         return None
-    lines = pc.list_flatten(pc.split_pattern(whole, "\n"))
     crlf = b"\r" in data
-    if crlf:
-        lines = pc.replace_substring_regex(lines, pattern="\r$", replacement="")
+    if crlf and data.count(b"\r") == data.count(b"\r\n") == data.count(b"\n"):
+        lines = pc.list_flatten(pc.split_pattern(whole, "\r\n"))  # every line ends in CRLF (the csv module's)
+    else:
+        lines = pc.list_flatten(pc.split_pattern(whole, "\n"))
+        if crlf:  # some lines end in CRLF; a carriage return anywhere else fails PLAIN_LINE below
+            lines = pc.replace_substring_regex(lines, pattern="\r$", replacement="")
     if len(lines) and lines[len(lines) - 1].as_py() == "":
         lines = lines.slice(0, len(lines) - 1)  # the line feed that ends the last line
     if len(lines) < 2 or not pc.all(pc.match_substring_regex(lines, PLAIN_LINE)).as_py():
@@ -360,14 +354,19 @@ def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str
     at, instant, instants = _instants(pa, pc, moment)
     ok = pc.and_(ok, pc.is_valid(instant))
     ok = pc.fill_null(ok, False)
+    every_row = pc.all(ok).as_py()
+
+    def kept(values: Any) -> Any:
+        return values if every_row else values.filter(ok)
+
     keys = {
-        "event_id": event_id.filter(ok), "unit_id": unit.filter(ok), "type": types.filter(ok),
-        "instant": instant.filter(ok), "at": at.filter(ok),
-        "actor_id": column(reader.actor).filter(ok), "target_id": column(reader.target).filter(ok),
-        "attributes": column(reader.attributes).filter(ok),
+        "event_id": kept(event_id), "unit_id": kept(unit), "type": kept(types),
+        "instant": kept(instant), "at": kept(at),
+        "actor_id": kept(column(reader.actor)), "target_id": kept(column(reader.target)),
+        "attributes": kept(column(reader.attributes)),
     }
     for index, position in enumerate(reader.extra_positions):
-        keys[f"extra{index}"] = column(position).filter(ok)
+        keys[f"extra{index}"] = kept(column(position))
     return ok, keys, instants
 
 
@@ -394,7 +393,8 @@ def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, list[Instant]]:
     fast = pc.and_(fast, pc.take(real, days.indices))
     # the wall clock, without the offset, with T between day and time; Z is 8 hours behind Shanghai's clock
     utc = pc.and_(fast, pc.ends_with(moment, "Z"))
-    wall = pc.replace_substring(pc.replace_substring_regex(moment, pattern=r"(?:\+08:00|Z)$", replacement=""), " ", "T")
+    # (in the rows of these forms, +08:00 and Z occur only at the end, and once)
+    wall = pc.replace_substring(pc.replace_substring(pc.utf8_rtrim(moment, characters="Z"), "+08:00", ""), " ", "T")
     wall = pc.if_else(fast, wall, pa.scalar("1970-01-01", pa.string()))
     try:
         micro = pc.cast(pc.cast(wall, pa.timestamp("us")), pa.int64())

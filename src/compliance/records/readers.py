@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from compliance.errors import Position, RecordError
 
 RawRow = tuple[int, tuple[str, ...] | None, Any, tuple[str | None, int | None, str] | None]
@@ -79,6 +81,45 @@ def json_limit(error: Exception) -> str:
     if isinstance(error, RecursionError):
         return "nested too deeply"
     return str(error).split(";")[0]  # "Exceeds the limit (4300 digits) for integer string conversion: …"
+
+
+_SCAN = json.JSONDecoder().scan_once  # json.loads less its wrapper: on stripped text, valid JSON is read whole
+_INEXACT = frozenset({float, list, dict})  # values orjson may read otherwise than json (see below)
+
+
+def json_object(text: str) -> dict[str, Any] | None:
+    """The JSON object that ``text`` (stripped, not empty) holds, exactly as :func:`json.loads`
+    reads it; None if ``json.loads`` would fail or give anything but an object.
+
+    orjson reads it first, about twice as fast. Its result is taken only when it
+    must equal json's: an object whose values are text, integers, booleans or
+    null. Otherwise (a float, a list or an object inside, which orjson may read
+    otherwise: it reads an integer beyond 64 bits as a float, and its nesting
+    limit is not Python's), and whenever orjson fails (it refuses ``NaN``,
+    ``1e400`` and lone surrogates, which json reads), json reads it.
+    ``tests/test_readers.py`` checks the two agree on drawn texts.
+
+    >>> json_object('{"deaths": 2, "grade": "重大"}'), json_object('{"n": 18446744073709551616}')
+    ({'deaths': 2, 'grade': '重大'}, {'n': 18446744073709551616})
+    >>> json_object('[1]') is None, json_object('{"a": 1} x') is None
+    (True, True)
+    """
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if value.__class__ is not dict:
+            return None  # text that reads whole as no object: json reads no object either
+        if _INEXACT.isdisjoint(map(type, value.values())):
+            return value  # type: ignore[no-any-return]
+    try:
+        value, end = _SCAN(text, 0)
+    except Exception:  # not JSON (StopIteration, JSONDecodeError), or beyond Python's limits
+        return None
+    if end != len(text) or value.__class__ is not dict:
+        return None
+    return value  # type: ignore[no-any-return]
 
 
 def surrogate_reason(found: tuple[str | None, str]) -> str:
