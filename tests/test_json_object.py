@@ -88,8 +88,8 @@ def test_json_broken_by_a_character_reads_as_json_reads_it(value, ascii_only, ed
 @settings(max_examples=400, deadline=None)
 @given(_number, _number)
 def test_numbers_read_as_json_reads_them(first, second):
-    _agrees('{"n": %s, "m": [%s]}' % (first, second))
-    _agrees('{"n": %s}' % first)
+    _agrees('{"n": ' + first + ', "m": [' + second + "]}")
+    _agrees('{"n": ' + first + "}")
 
 
 def test_where_orjson_and_json_part_json_is_followed():
