@@ -196,3 +196,23 @@ def test_plain_line_is_what_the_csv_module_and_arrow_read_alike():
     assert plain.fullmatch('a,"b,c","d""e",,""')
     for odd in ['a"b', '"a"b', ' "a"', '"a', "a\rb", "a\x00"]:
         assert not plain.fullmatch(odd), odd
+
+
+@pytest.mark.parametrize("units", [UNITS, "unit_id,name,name\nU1,甲,乙\n"])
+def test_an_events_file_read_ahead_stops_the_load_as_the_row_path_does(units, tmp_path, monkeypatch):
+    """The events file is read on another thread while the units are taken (Assembler.read_ahead): a broken
+    header of the events file stops the load with its error, and a broken units file stops it first."""
+    from compliance.errors import RecordError
+
+    (tmp_path / "units.csv").write_text(units, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(",".join(HEADER[:4]) + ",type\nE1,U1,accident,2022-09-30,accident\n",
+                                         encoding="utf-8")
+    errors = []
+    for size in (sys.maxsize, 0):  # row by row, then in bulk (read ahead)
+        monkeypatch.setattr(bulk, "BULK_FROM_BYTES", size)
+        with pytest.raises(RecordError) as raised:
+            load_export(tmp_path)
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1]
+    assert ("units.csv" in errors[0]) == (units != UNITS) and ("events.csv" in errors[0]) == (units == UNITS)
+    assert "appears twice in the header" in errors[0]

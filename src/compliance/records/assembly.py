@@ -22,6 +22,8 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -382,6 +384,7 @@ class Assembler:
         self.unit_ids: set[str] = set()
         self.stats: dict[str, dict[str, Any]] = {}
         self._bulk: Any = None  # the events file read in bulk, which also orders its events
+        self._ahead: dict[Path, Future[Any]] = {}  # events files being read on another thread (read_ahead)
 
     def take(self, source: Source) -> None:
         """Read every row of ``source``. Units must be taken before the kinds that refer to them."""
@@ -526,18 +529,37 @@ class Assembler:
         if self.progress is not None:
             self.progress(source.file, rows)
 
+    def read_ahead(self, sources: list[Source]) -> ThreadPoolExecutor | None:
+        """Start reading the events file that will be read in bulk, on a thread of its own; its executor, or None.
+
+        Reading it in Arrow (:func:`~compliance.records.bulk.read_events_file`)
+        needs no other record, and Arrow lets go of the interpreter while it
+        works, so the units and people (which its checks need) are taken here
+        meanwhile. :meth:`take` waits for it; its errors are raised there.
+        """
+        from compliance.records import bulk
+
+        for source in sources:
+            if _in_bulk(source):
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
+                self._ahead[source.path] = pool.submit(bulk.read_events_file, source.path, source.codec)
+                return pool
+        return None
+
     def _read_in_bulk(self, source: Source, spec: RecordKind, build: Any, plans: dict[Any, Any]) -> Any:
         """The events file read in bulk (:mod:`compliance.records.bulk`), or None: row by row."""
         from compliance.records import bulk
 
-        if source.kind != "events" or source.path.stat().st_size < bulk.BULK_FROM_BYTES:  # type: ignore[union-attr]
+        if not _in_bulk(source):
             return None
 
         def reader_for(columns: tuple[str, ...]) -> EventColumns | None:
             plan = plans[columns] = self._plan(spec, source, columns)
             return event_columns(plan, build, len(columns)) if isinstance(plan, _Plan) else None
 
-        return bulk.bulk_events(source.path, source.codec, reader_for, self.unit_ids)  # type: ignore[arg-type]
+        ahead = self._ahead.pop(source.path, None)
+        read = ahead.result() if ahead is not None else bulk.read_events_file(source.path, source.codec)  # type: ignore[arg-type]
+        return bulk.bulk_events(read, reader_for, self.unit_ids)
 
     def _plan(self, spec: RecordKind, source: Source, columns: tuple[str, ...]) -> _Plan | _RowProblem:
         """The plan for a column tuple; a header that cannot work stops the file (RecordError)."""
@@ -576,6 +598,13 @@ class Assembler:
             rejections=tuple(self.rejections),
             stats={kind: self.stats[kind] for kind in ORDER},
         )
+
+
+def _in_bulk(source: Source) -> bool:
+    """Whether a source is an events file large enough to be read in bulk (:mod:`compliance.records.bulk`)."""
+    from compliance.records import bulk
+
+    return source.kind == "events" and source.path is not None and source.path.stat().st_size >= bulk.BULK_FROM_BYTES
 
 
 def _dangling(events: list[Any], people: list[Any], unit_ids: set[str]) -> dict[str, Any]:
@@ -617,8 +646,12 @@ def assemble(sources: Iterable[Source], mapping: Mapping | None, strict: bool,
     called every :data:`PROGRESS_EVERY` rows of a file and when it is done.
     """
     assembler = Assembler(mapping, progress)
-    with collector_paused():
-        for source in sorted(sources, key=lambda source: ORDER.index(source.kind)):
+    ordered = sorted(sources, key=lambda source: ORDER.index(source.kind))
+    with collector_paused(), ExitStack() as stack:
+        pool = assembler.read_ahead(ordered)
+        if pool is not None:
+            stack.enter_context(pool)  # waits for the reading if a source before it fails
+        for source in ordered:
             assembler.take(source)
         return assembler.result(strict)
 

@@ -39,7 +39,7 @@ from datetime import date, datetime, timedelta
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from compliance.records.readers import UTF8, UTF8_BOM, RawRow, _header, _too_long
 from compliance.timeline import SHANGHAI, Instant, InstantError, _make, parse_instant
@@ -249,12 +249,23 @@ def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any]) -> 
         yield codes[index], ordered[first:last]
 
 
-def bulk_events(path: Path, codec: str, reader_for: Any, unit_ids: set[str]) -> BulkEvents | None:
-    """The rows of the events file ``path`` (opened with ``codec``), read in bulk; None: read it row by row.
+class EventsFile(NamedTuple):
+    """An events file read in bulk, not yet checked (:func:`read_events_file`)."""
 
-    ``reader_for(columns)`` gives the :class:`~compliance.records.assembly.EventColumns`
-    of the file's columns, or None (then the file goes the row path); it may raise
-    the header's :class:`~compliance.errors.RecordError`, as the row path would.
+    path: str
+    columns: tuple[str, ...]  # the header
+    numbers: Any  # the 1-based line of each row of ``table``
+    table: Any  # the rows with as many values as columns, as read (not stripped)
+    aside: dict[int, list[str]]  # line -> values, for the other rows that hold a value
+
+
+def read_events_file(path: Path, codec: str) -> EventsFile | None:
+    """The rows of the events file ``path`` (opened with ``codec``), read in Arrow; None: read it row by row.
+
+    It reads the file alone (no record of the export is needed), so it can run
+    on a thread of its own while the units and people are taken: Arrow lets go
+    of the interpreter while it works. It raises the header's
+    :class:`~compliance.errors.RecordError`, as the row path would.
     """
     if codec not in (UTF8, UTF8_BOM):
         return None
@@ -287,9 +298,6 @@ def bulk_events(path: Path, codec: str, reader_for: Any, unit_ids: set[str]) -> 
     if pc.all(blank).as_py():
         return None  # no row: nothing to gain, and the row path decides what an empty file means
     columns = _header(next(csv.reader([header])), str(path), 1)
-    reader = reader_for(columns)
-    if reader is None:
-        return None
     names = [f"c{index}" for index in range(len(columns))]
     other: list[str] = []  # the texts of the lines that have another number of values
 
@@ -320,9 +328,24 @@ def bulk_events(path: Path, codec: str, reader_for: Any, unit_ids: set[str]) -> 
     keep = pc.invert(pc.filter(blank, read))  # a row of empty values is no row
     if not pc.all(keep).as_py():
         table, numbers = table.filter(keep), numbers.filter(keep)
-    del data, whole, lines, data_lines
-    vouched, keys, instants = _vouch(pa, pc, table, reader, unit_ids, aside)
-    return BulkEvents(str(path), numbers, table, vouched, aside, columns, reader, instants, keys)
+    return EventsFile(str(path), columns, numbers, table, aside)
+
+
+def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str]) -> BulkEvents | None:
+    """The rows of an events file read by :func:`read_events_file`, checked; None: read it row by row.
+
+    ``reader_for(columns)`` gives the :class:`~compliance.records.assembly.EventColumns`
+    of the file's columns, or None (then the file goes the row path); it may raise
+    the header's :class:`~compliance.errors.RecordError`, as the row path would.
+    """
+    if read is None:
+        return None
+    reader = reader_for(read.columns)
+    if reader is None:
+        return None
+    pa, pc, _ = _arrow()
+    vouched, keys, instants = _vouch(pa, pc, read.table, reader, unit_ids, read.aside)
+    return BulkEvents(read.path, read.numbers, read.table, vouched, read.aside, read.columns, reader, instants, keys)
 
 
 def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str],
@@ -444,4 +467,4 @@ def _read(text: str) -> Instant | None:
         return None
 
 
-__all__ = ["BULK_FROM_BYTES", "BulkEvents", "bulk_events"]
+__all__ = ["BULK_FROM_BYTES", "BulkEvents", "EventsFile", "bulk_events", "read_events_file"]
