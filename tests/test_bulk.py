@@ -25,6 +25,7 @@ from compliance.records.bulk import DAY_AND_CLOCK, DAY_ONLY, PLAIN_LINE, WHITESP
 from compliance.timeline import parse_instant
 
 UNITS = "unit_id,name,kind,level,region\nU1,通化市委,party_committee,city,220500\nU2,通化市政府,government,city,220500\n"
+PEOPLE = "person_id,name,unit_id,role\nP1,张三,U1,principal\n"
 HEADER = ["event_id", "unit_id", "type", "occurred_at", "actor_id", "target_id", "attributes", "deaths"]
 
 _texts = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=6)
@@ -49,7 +50,7 @@ _attributes = st.sampled_from(["", "", "", '{"deaths": "2"}', '{"deaths": 1}'] *
 def _row(draw: st.DrawFn) -> list[str]:
     values = [
         draw(_padding) + draw(_ids) + draw(_padding), draw(_units) + draw(_padding), draw(_types),
-        draw(_padding) + draw(_times), draw(st.sampled_from(["", "P1", " P2"])), draw(st.sampled_from(["", "U2"])),
+        draw(_padding) + draw(_times), draw(st.sampled_from(["", "P1", " P2"])), draw(st.sampled_from(["", "U2", "U7"])),
         draw(_attributes), draw(st.sampled_from(["", "", "2", "3", "x"])),
     ]
     shape = draw(st.sampled_from(["full"] * 24 + ["short", "long", "trailing", "blank", "commas", "text"]))
@@ -123,6 +124,7 @@ def _same_either_way(folder: Path, monkeypatch: pytest.MonkeyPatch, block: int |
 def test_bulk_reads_any_events_file_as_the_row_path_does(tmp_path_factory, monkeypatch, data, block):
     folder = tmp_path_factory.mktemp("export")
     (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    (folder / "people.csv").write_text(PEOPLE, encoding="utf-8")  # P1 is one of the people, P2 is not
     (folder / "events.csv").write_bytes(data)
     _same_either_way(folder, monkeypatch, block)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -588,7 +589,9 @@ class Assembler:
             raise ErrorGroup([rejection.as_error() for rejection in self.rejections])
         for kind in ORDER:
             self.stats.setdefault(kind, _empty_stats(kind))
-        self.stats["events"].update(_dangling(self.accepted["events"], self.accepted["people"], self.unit_ids))
+        events = self.accepted["events"]
+        named = self._bulk.named(events) if self._bulk is not None else _named(events)
+        self.stats["events"].update(_dangling(*named, self.accepted["people"], self.unit_ids))
         facts = Facts(*(self.accepted[kind] for kind in ORDER))  # type: ignore[arg-type]
         facts.__dict__["_events_have_units"] = True  # every event taken was checked against the units taken
         if self._bulk is not None:  # the events index, sorted in bulk
@@ -607,25 +610,31 @@ def _in_bulk(source: Source) -> bool:
     return source.kind == "events" and source.path is not None and source.path.stat().st_size >= bulk.BULK_FROM_BYTES
 
 
-def _dangling(events: list[Any], people: list[Any], unit_ids: set[str]) -> dict[str, Any]:
+def _dangling(actors: dict[str | None, int], targets: dict[str | None, int], people: list[Any],
+              unit_ids: set[str]) -> dict[str, Any]:
     """The events that name a person absent from ``people`` (``actor_id``), or a unit absent from ``units``
     (``target_id``): not errors (an inspector may come from elsewhere), but such an event never counts where a
     rule asks for the actor's role or the target's kind, so the summary says how many there are.
 
-    Each: the number of events, and the first ten ids named, sorted.
+    ``actors`` and ``targets`` count the events that name each id (None: none named; :func:`_named`). Each
+    result: the number of events, and the first ten ids named, sorted.
     """
-    named = set(map(_ACTOR_TARGET, events))  # one pass over the events: a few thousand distinct pairs
-    actors = {actor for actor, _ in named} - {None} - {tenure.person_id for tenure in people}
-    targets = {target for _, target in named} - {None} - unit_ids
+    absent = set(actors) - {None} - {tenure.person_id for tenure in people}
+    elsewhere = set(targets) - {None} - unit_ids
     return {
-        "actors_not_in_people": {"events": sum(1 for actor in map(_ACTOR, events) if actor in actors) if actors else 0,
-                                 "first_ids": sorted(actors)[:10]},
-        "targets_not_in_units": {"events": sum(1 for target in map(_TARGET, events) if target in targets)
-                                 if targets else 0, "first_ids": sorted(targets)[:10]},
+        "actors_not_in_people": {"events": sum(actors[actor] for actor in absent),
+                                 "first_ids": sorted(absent)[:10]},  # type: ignore[type-var]
+        "targets_not_in_units": {"events": sum(targets[target] for target in elsewhere),
+                                 "first_ids": sorted(elsewhere)[:10]},  # type: ignore[type-var]
     }
 
 
-_ACTOR, _TARGET, _ACTOR_TARGET = attrgetter("actor_id"), attrgetter("target_id"), attrgetter("actor_id", "target_id")
+def _named(events: list[Any]) -> tuple[dict[str | None, int], dict[str | None, int]]:
+    """How many events name each actor, and each target (None: none named)."""
+    return Counter(map(_ACTOR, events)), Counter(map(_TARGET, events))
+
+
+_ACTOR, _TARGET = attrgetter("actor_id"), attrgetter("target_id")
 
 
 def _empty_stats(kind: str) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from itertools import repeat
@@ -108,6 +109,7 @@ class BulkEvents:
         self._vouched_lines = numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
         self._events: list[Any] = []  # the events made from vouched rows, in file order
         self._failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
+        self._other_events: list[Any] | None = None  # the events the row path made (_others)
 
     @property
     def made(self) -> int:
@@ -174,7 +176,7 @@ class BulkEvents:
                 progress(self._file, start + size)
         self._events = events
         self._failed = failed
-        self._keys = {name: keys[name] for name in ("unit_id", "type", "at", "event_id")}  # the index's
+        self._keys = {name: keys[name] for name in _KEPT}  # the index's, and the names in the summary's
         return events, lines, failed
 
     def _set_aside(self, line: int, values: list[str]) -> RawRow:
@@ -184,6 +186,38 @@ class BulkEvents:
             return line, named, kept, problem
         return line, self._columns, values, None
 
+    def named(self, accepted: list[Any]) -> tuple[dict[str | None, int], dict[str | None, int]]:
+        """How many of the ``accepted`` events name each actor, and each target (None: none named), as
+        :func:`~compliance.records.assembly._named` counts them: the vouched rows counted in Arrow."""
+        pa, pc, _ = _arrow()
+        keys = self._kept_keys(pa, ("actor_id", "target_id"))
+        counts = []
+        for name in ("actor_id", "target_id"):
+            found = pc.value_counts(keys[name])
+            counted: dict[str | None, int] = Counter()
+            for value, count in zip(found.field("values").to_pylist(), found.field("counts").to_pylist()):
+                counted[value or None] = count  # an empty value names no one (EventColumns.make)
+            for event in self._others(accepted):
+                counted[getattr(event, name)] += 1
+            counts.append(counted)
+        return counts[0], counts[1]
+
+    def _kept_keys(self, pa: Any, names: tuple[str, ...]) -> dict[str, Any]:
+        """These key columns of the vouched rows that gave an event."""
+        if not self._failed:
+            return {name: self._keys[name] for name in names}
+        kept = pa.array(_without(len(self._events) + len(self._failed), self._failed))
+        return {name: self._keys[name].filter(kept) for name in names}
+
+    def _others(self, accepted: list[Any]) -> list[Any]:
+        """The ``accepted`` events that the row path made (``accepted`` holds the vouched events and these)."""
+        if len(accepted) == len(self._events):
+            return []
+        if self._other_events is None:  # asked by named() and index(), of the same events
+            vouched = set(map(_EVENT_ID, self._events))
+            self._other_events = [event for event in accepted if event.event_id not in vouched]
+        return self._other_events
+
     def index(self, accepted: list[Any]) -> dict[str, Any]:
         """``Facts``' events index (``_by_unit_type``, ``_by_type``) of the ``accepted`` events.
 
@@ -192,14 +226,10 @@ class BulkEvents:
         read in Python.
         """
         pa, pc, _ = _arrow()
-        keys, made = self._keys, self._events
-        if self._failed:
-            kept = pa.array(_without(len(made) + len(self._failed), self._failed))
-            keys = {name: keys[name].filter(kept) for name in ("unit_id", "type", "at", "event_id")}
-        units, kinds, ats, ids = (keys[name] for name in ("unit_id", "type", "at", "event_id"))
-        if len(accepted) != len(made):
-            vouched = set(map(_EVENT_ID, made))
-            others = [event for event in accepted if event.event_id not in vouched]
+        made = self._events
+        units, kinds, ats, ids = self._kept_keys(pa, _INDEX_KEYS).values()
+        others = self._others(accepted)
+        if others:
             units = pa.concat_arrays([units, pa.array([event.unit_id for event in others], pa.string())])
             kinds = pa.concat_arrays([kinds, pa.array([event.type for event in others], pa.string())])
             ats = pa.concat_arrays([ats, pa.array([_microseconds(event.occurred_at.at) for event in others],
@@ -216,6 +246,8 @@ class BulkEvents:
 
 
 _EVENT_ID = attrgetter("event_id")
+_INDEX_KEYS = ("unit_id", "type", "at", "event_id")
+_KEPT = (*_INDEX_KEYS, "actor_id", "target_id")
 
 
 def _without(size: int, removed: list[int]) -> list[bool]:
