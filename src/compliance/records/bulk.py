@@ -227,7 +227,8 @@ class BulkEvents:
         """
         pa, pc, _ = _arrow()
         made = self._events
-        units, kinds, ats, ids = self._kept_keys(pa, _INDEX_KEYS).values()
+        keys = self._kept_keys(pa, _INDEX_KEYS)
+        units, kinds, ats, ids = (keys[name] for name in _INDEX_KEYS)
         others = self._others(accepted)
         if others:
             units = pa.concat_arrays([units, pa.array([event.unit_id for event in others], pa.string())])

@@ -97,7 +97,7 @@ def json_object(text: str) -> dict[str, Any] | None:
     otherwise: it reads an integer beyond 64 bits as a float, and its nesting
     limit is not Python's), and whenever orjson fails (it refuses ``NaN``,
     ``1e400`` and lone surrogates, which json reads), json reads it.
-    ``tests/test_readers.py`` checks the two agree on drawn texts.
+    ``tests/test_json_object.py`` checks the two agree on drawn texts.
 
     >>> json_object('{"deaths": 2, "grade": "重大"}'), json_object('{"n": 18446744073709551616}')
     ({'deaths': 2, 'grade': '重大'}, {'n': 18446744073709551616})
