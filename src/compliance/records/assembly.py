@@ -434,7 +434,7 @@ class Assembler:
         unique = spec.key_unique
         broken: _RowProblem | None = None  # set when the current columns cannot be read at all
         progress, every = self.progress, PROGRESS_EVERY if self.progress is not None else 0
-        bulk = self._read_in_bulk(source, spec, build, plans) if source.path is not None else None
+        bulk = self._read_in_bulk(source, spec, build, plans)
         rows_of = source.rows
         if bulk is not None:  # it makes the events of the rows it vouches for, and gives the others
             rows_of = bulk.rows(accepted, progress)
