@@ -129,6 +129,37 @@ def test_bulk_reads_any_events_file_as_the_row_path_does(tmp_path_factory, monke
     _same_either_way(folder, monkeypatch, block)
 
 
+def _reached(facts, first: str) -> dict[str, list]:
+    """Every event of ``facts`` as each of its ways gives it (by id, by unit and type, by type), asking ``first``
+    way first: the bulk reader makes an event when it is first asked for."""
+    ways = {
+        "id": lambda: [facts.events.get(event_id) for event_id in list(facts.events)],
+        "unit_type": lambda: [event for key in list(facts._by_unit_type) for event in facts.events_of(*key)],
+        "type": lambda: [event for kind in list(facts._by_type) for event in facts.events_of_type(kind)],
+    }
+    return {name: ways[name]() for name in [first, *sorted(set(ways) - {first})]}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_events_file(), first=st.sampled_from(["id", "unit_type", "type"]), scans=st.sampled_from([0, 3, 64]))
+def test_an_event_read_in_bulk_is_one_object_whichever_way_it_is_reached(tmp_path_factory, monkeypatch, data, first,
+                                                                           scans):
+    folder = tmp_path_factory.mktemp("export")
+    (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    (folder / "events.csv").write_bytes(data)
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0)
+    monkeypatch.setattr(bulk, "_SCANS", scans)  # look-ups by id scanned before the dictionary of ids is made
+    facts = load_export(folder).facts
+    reached = _reached(facts, first)
+    by_id = {event.event_id: event for event in reached["id"]}
+    assert len(by_id) == len(facts.events)
+    assert facts.events.get("no such id") is None and "no such id" not in facts.events and facts.events.get(7) is None
+    for name in ("unit_type", "type"):
+        assert sorted(event.event_id for event in reached[name]) == sorted(by_id), name
+        assert all(by_id[event.event_id] is event for event in reached[name]), name
+    assert all(facts.events[event_id] is event for event_id, event in by_id.items())
+
+
 def _export(tmp_path: Path, events: str) -> Path:
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "events.csv").write_text(events, encoding="utf-8")
@@ -139,14 +170,14 @@ def _vouched(tmp_path: Path, events: str, monkeypatch: pytest.MonkeyPatch) -> in
     """How many events the bulk reader made itself (the rest went the row path)."""
     monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0)
     made = []
-    original = bulk.BulkEvents._make
+    original = bulk.BulkEvents._check
 
     def spy(self, progress):
         found = original(self, progress)
         made.append(self.made)
         return found
 
-    monkeypatch.setattr(bulk.BulkEvents, "_make", spy)
+    monkeypatch.setattr(bulk.BulkEvents, "_check", spy)
     load_export(_export(tmp_path, events))
     return made[0] if made else -1
 

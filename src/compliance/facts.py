@@ -19,7 +19,7 @@ import bisect
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from itertools import repeat
@@ -447,31 +447,51 @@ class _EventBuilder:
                         self.days[moment] = instant
             else:
                 instant = parse_instant(moment)
-            if attributes is None:
-                attributes = {}
-            elif attributes:
-                if not _plain_text_keys(attributes):
-                    return None
-                for name, coerce, counted in coercions:
-                    if name in attributes:
-                        value = attributes[name] = coerce(attributes[name])
-                        if value is None:
-                            del attributes[name]
-                        elif counted and value < 0:
-                            return None
         except Exception:  # a reason pydantic will give
             return None
-        record = _object_new(Event)  # as _record does, written out: this runs once per event
-        _object_setattr(record, "__dict__", {
-            "event_id": event_id, "unit_id": _intern(unit_id), "type": _intern(kind), "occurred_at": instant,
-            "actor_id": actor_id if actor_id is None else _intern(actor_id),
-            "target_id": target_id if target_id is None else _intern(target_id),
-            "attributes": attributes,
-        })
-        _object_setattr(record, "__pydantic_fields_set__", names)
-        _object_setattr(record, "__pydantic_extra__", None)
-        _object_setattr(record, "__pydantic_private__", None)
-        return record
+        if attributes is None:
+            attributes = {}
+        elif attributes and self._typed(coercions, attributes) is None:
+            return None
+        return event_record(event_id, _intern(unit_id), _intern(kind), instant,
+                            actor_id if actor_id is None else _intern(actor_id),
+                            target_id if target_id is None else _intern(target_id), attributes, names)
+
+    def typed(self, kind: str, attributes: dict[str, Any]) -> dict[str, Any] | None:
+        """The given attributes (keyed by str objects) of an event of the vocabulary's type ``kind``, typed in
+        place, as :meth:`make` types them; None when validation must decide."""
+        return self._typed(self.attributes[kind], attributes)
+
+    @staticmethod
+    def _typed(coercions: Any, attributes: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            if not _plain_text_keys(attributes):
+                return None
+            for name, coerce, counted in coercions:
+                if name in attributes:
+                    value = attributes[name] = coerce(attributes[name])
+                    if value is None:
+                        del attributes[name]
+                    elif counted and value < 0:
+                        return None
+        except Exception:  # a reason pydantic will give
+            return None
+        return attributes
+
+
+def event_record(event_id: str, unit_id: str, kind: str, instant: Instant, actor_id: str | None,
+                 target_id: str | None, attributes: dict[str, Any], names: set[str]) -> Event:
+    """An :class:`Event` of values validated (and interned) already, as :func:`_record` makes it, written out:
+    this runs once per event."""
+    record = _object_new(Event)
+    _object_setattr(record, "__dict__", {
+        "event_id": event_id, "unit_id": unit_id, "type": kind, "occurred_at": instant,
+        "actor_id": actor_id, "target_id": target_id, "attributes": attributes,
+    })
+    _object_setattr(record, "__pydantic_fields_set__", names)
+    _object_setattr(record, "__pydantic_extra__", None)
+    _object_setattr(record, "__pydantic_private__", None)
+    return record
 
 
 def event_builder() -> _EventBuilder:
@@ -602,6 +622,11 @@ class Facts:
     Built once; read by every evaluator. Events are held sorted by instant (then
     id) within each (unit, type) index, so that counting events of a period is a
     binary search, not a scan.
+
+    For an events file read in bulk, ``events`` and the index are mappings
+    that make each event when it is first asked for
+    (:class:`compliance.records.bulk.EventRows`); they give the same events,
+    in the same order, as the dictionaries built here.
     """
 
     def __init__(
@@ -615,7 +640,7 @@ class Facts:
         # by id; a later record of the same id replaces an earlier one (the loader lets none through)
         self.units: dict[str, Unit] = dict(zip(map(_UNIT_ID, units), units))
         self.tenures: tuple[Tenure, ...] = tuple(tenures)
-        self.events: dict[str, Event] = dict(zip(map(_EVENT_ID, events), events))
+        self.events: Mapping[str, Event] = dict(zip(map(_EVENT_ID, events), events))
         self.measures: tuple[Measure, ...] = tuple(measures)
 
     # -- indexes ---------------------------------------------------------------
@@ -655,8 +680,8 @@ class Facts:
         return self.__dict__["_by_type"]
 
     @cached_property
-    def _keys(self) -> dict[tuple[str, str], list[datetime]]:
-        """The instants of each (unit, type) list of ``_by_unit_type``, filled as :meth:`events_between` asks
+    def _keys(self) -> dict[tuple[str, str], tuple[list[Event], list[datetime]]]:
+        """Each (unit, type) list of ``_by_unit_type`` with its instants, filled as :meth:`events_between` asks
         (a rule reads a few types; making them all took half a second per million events)."""
         return {}
 
@@ -715,15 +740,14 @@ class Facts:
     def events_between(self, unit_id: str, event_type: str, start: datetime, end: datetime) -> list[Event]:
         """Events of a type in a unit with ``start <= occurred_at < end`` (time order)."""
         key = (unit_id, event_type)
-        keys = self._keys.get(key)
-        if keys is None:
+        found = self._keys.get(key)
+        if found is None:
             events = self._by_unit_type.get(key)
             if not events:
                 return []
-            keys = self._keys[key] = [event.occurred_at.at for event in events]
-        low = bisect.bisect_left(keys, start)
-        high = bisect.bisect_left(keys, end)
-        return self._by_unit_type[key][low:high]
+            found = self._keys[key] = (events, [event.occurred_at.at for event in events])
+        events, keys = found
+        return events[bisect.bisect_left(keys, start):bisect.bisect_left(keys, end)]
 
     def events_of_type(self, event_type: str) -> list[Event]:
         """All events of a type, in time order."""

@@ -184,18 +184,23 @@ class EventColumns:
     is the same from values stripped already (``text``: the attributes column;
     ``extras``: the values of the attribute columns, in ``extra_positions`` order);
     ``moment`` may be an :class:`~compliance.timeline.Instant` read already.
-    :mod:`compliance.records.bulk` calls it.
+
+    :mod:`compliance.records.bulk` makes events in two steps: ``typed(kind, text,
+    extras)`` gives the attributes as ``make`` types them for an event of the
+    vocabulary's type ``kind`` (None: none given; False: validation must decide),
+    and :func:`~compliance.facts.event_record` the event later, with the fields
+    set ``fields_sets[actor given | target given << 1 | attributes given << 2]``.
     """
 
     __slots__ = ("event", "unit", "type", "moment", "actor", "target", "attributes", "extra_positions",
-                 "read", "make")
+                 "read", "make", "typed", "fields_sets")
 
     def __init__(self, plan: _Plan, build: Any, width: int, index: dict[str, int]) -> None:
         self.event, self.unit, self.type, self.moment = (index[name] for name in _EVENT_REQUIRED)
         self.actor, self.target = index.get("actor_id"), index.get("target_id")
         self.attributes = plan.attributes_index
         self.extra_positions = tuple(position for position, _ in plan.extras)
-        self.make = _event_maker(plan, build)
+        self.make, self.typed, self.fields_sets = _event_maker(plan, build)
         self.read = self._reader(width)
 
     def _reader(self, width: int) -> Any:
@@ -235,38 +240,57 @@ def event_columns(plan: _Plan, build: Any, width: int) -> EventColumns | None:
     return EventColumns(plan, build, width, index)
 
 
-def _event_maker(plan: _Plan, build: Any) -> Any:
-    """``EventColumns.make``: the attributes gathered, then the event builder."""
+def _event_maker(plan: _Plan, build: Any) -> tuple[Any, Any, list[Any]]:
+    """``EventColumns.make``, ``typed`` and ``fields_sets``: the attributes gathered, then the event builder."""
     names = [  # the fields given, by (actor given) | (target given) << 1 | (attributes given) << 2
         build.fields_set(_EVENT_REQUIRED + (("actor_id",) if mask & 1 else ()) + (("target_id",) if mask & 2 else ())
                          + ((ATTRIBUTES,) if mask & 4 else ()))
         for mask in range(8)
     ]
     extras = tuple(name for _, name in plan.extras)
-    build_event = build.make
+    build_event, build_typed = build.make, build.typed
 
-    def make(event_id: str, unit_id: str, kind: str, moment: Any, actor: str, target: str, text: str,
-             extra_values: Any) -> Any:
+    def gathered(text: str, extra_values: Any) -> Any:
+        """The attributes column's object with the attribute columns' values; False: the long way says why."""
         attributes = None
         if text:
             attributes = json_object(text)  # its keys are shared by orjson's cache of keys
-            if attributes is None:  # not a JSON object: the long way says why
-                return None
+            if attributes is None:  # not a JSON object
+                return False
         for name, value in zip(extras, extra_values):
             if value:
                 if attributes is None:
                     attributes = {name: value}
                 elif name in attributes and attributes[name] != value:
-                    return None
+                    return False
                 else:
                     attributes[name] = value
-        if not (unit_id and kind and moment):
+        return attributes
+
+    def make(event_id: str, unit_id: str, kind: str, moment: Any, actor: str, target: str, text: str,
+             extra_values: Any) -> Any:
+        attributes = gathered(text, extra_values)
+        if attributes is False or not (unit_id and kind and moment):
             return None
         mask = (1 if actor else 0) | (2 if target else 0) | (4 if attributes else 0)
         return build_event(event_id, unit_id, kind, moment, actor or None, target or None, attributes or None,
                            names[mask])
 
-    return make
+    def typed(kind: str, text: str, extra_values: Any = ()) -> Any:
+        if extras:
+            attributes = gathered(text, extra_values)
+        elif text:  # the same, written out for the common case: no attribute columns
+            attributes = json_object(text)
+            if attributes is None:
+                return False
+        else:
+            return None
+        if not attributes:  # False, or none given ({} gives none)
+            return attributes if attributes is False else None
+        result = build_typed(kind, attributes)
+        return False if result is None else result
+
+    return make, typed, names
 
 
 def _attributes_object(value: Any) -> dict[str, Any]:
@@ -594,8 +618,8 @@ class Assembler:
         self.stats["events"].update(_dangling(*named, self.accepted["people"], self.unit_ids))
         facts = Facts(*(self.accepted[kind] for kind in ORDER))  # type: ignore[arg-type]
         facts.__dict__["_events_have_units"] = True  # every event taken was checked against the units taken
-        if self._bulk is not None:  # the events index, sorted in bulk
-            facts.__dict__.update(self._bulk.index(self.accepted["events"]))
+        if self._bulk is not None:  # the events and their index, sorted in bulk, each event made when asked for
+            facts.__dict__.update(self._bulk.facts(events))
         return LoadResult(
             facts=facts,
             rejections=tuple(self.rejections),

@@ -27,21 +27,32 @@ exactly the characters ``str.strip`` strips.
 
 The rows vouched for are also sorted by (unit, type, instant, id) and by (type,
 instant, id) in Arrow, which gives the events index of :class:`~compliance.facts.Facts`
-without a pass of Python over the events (:meth:`BulkEvents.index`).
+without a pass of Python over the events (:meth:`BulkEvents.facts`).
+
+Their events are made when they are first asked for (:class:`EventRows`): a
+rule reads a few types of events, of the units it binds, and the 通化 pack reads
+about a quarter of the events of a year's export. Everything that decides
+whether a row is taken or rejected (its attributes as JSON, typed) is done when
+the file is read; what waits is putting the event together from values held
+here (its id, unit, type, instant, actor, target and typed attributes), so a
+late event is the same as one made at once. ``Facts.events`` and the index are
+mappings that make the events of a key, and keep them, on the first look-up;
+each event is one object whichever way it is reached.
 """
 
 from __future__ import annotations
 
 import csv
-from bisect import bisect_left
+import sys
+import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
-from itertools import repeat
-from operator import attrgetter
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from compliance.facts import event_record
 from compliance.records.readers import UTF8, UTF8_BOM, RawRow, _header, _too_long
 from compliance.timeline import SHANGHAI, Instant, InstantError, _make, parse_instant
 from compliance.vocabulary import VOCABULARY
@@ -87,14 +98,15 @@ def _arrow() -> tuple[Any, Any, Any]:
 class BulkEvents:
     """The rows of one events file: the events of the rows vouched for, and the other rows (see the module).
 
-    Built by :func:`bulk_events`. ``rows(accepted)`` makes the events of the
+    Built by :func:`bulk_events`. ``rows(accepted)`` checks the attributes of the
     vouched rows, then yields the other rows in file order as the CSV reader
-    would; before each, it appends to ``accepted`` the events of the vouched rows
-    above it (and the rest at the end), so that ``accepted`` keeps the file's order.
+    would, for the row path, which appends their events to ``accepted``. The
+    events of the vouched rows are made when they are first asked for
+    (:meth:`facts`): a rule reads a few types of events, of the units it binds.
     """
 
     def __init__(self, file: str, numbers: Any, table: Any, vouched: Any, aside: dict[int, list[str]],
-                 columns: tuple[str, ...], reader: EventColumns, instants: list[Instant], keys: dict[str, Any]) -> None:
+                 columns: tuple[str, ...], reader: EventColumns, instants: _Instants, keys: dict[str, Any]) -> None:
         self._file = file
         self._numbers = numbers  # the 1-based line of each row of ``table``
         self._table = table  # the rows with as many values as columns, as read (not stripped)
@@ -107,29 +119,28 @@ class BulkEvents:
         pa, pc, _ = _arrow()
         self._vouched_rows = pc.indices_nonzero(vouched).to_pylist()  # their rows in ``table``
         self._vouched_lines = numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
-        self._events: list[Any] = []  # the events made from vouched rows, in file order
+        self._attributes: list[Any] = []  # the typed attributes of each vouched row kept (None: none given)
+        self._lines: list[int] = []  # the line of each vouched row kept
         self._failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
-        self._other_events: list[Any] | None = None  # the events the row path made (_others)
+        self._before = 0  # the events in ``accepted`` before this file's (another events source's)
+        self._other_lines: list[int] = []  # the line of each event the row path made of this file's rows
 
     @property
     def made(self) -> int:
-        """How many events the vouched rows gave (the rows the caller's loop did not see)."""
-        return len(self._events)
+        """How many events the vouched rows give (the rows the caller's loop did not see)."""
+        return len(self._attributes)
 
     def rows(self, accepted: list[Any], progress: Any = None) -> Iterator[RawRow]:
         _, pc, _ = _arrow()
-        events, lines, failed = self._make(progress)
+        failed = self._check(progress)
         at = pc.indices_nonzero(pc.invert(self._vouched))
         values = [list(row.values()) for row in self._table.take(at).to_pylist()]  # the rows not vouched for
         waiting = sorted([(line, None) for line in self._aside]
                          + list(zip(self._numbers.take(at).to_pylist(), range(len(values))))
                          + [(self._vouched_lines[position], -1 - position) for position in failed])
-        done = 0  # events of ``events`` appended to ``accepted``
+        self._before = len(accepted)
         for line, where in waiting:
-            upto = bisect_left(lines, line, done)
-            if upto > done:
-                accepted.extend(events[done:upto])
-                done = upto
+            before = len(accepted)
             if where is None:
                 yield self._set_aside(line, self._aside[line])
             elif where >= 0:
@@ -137,47 +148,45 @@ class BulkEvents:
             else:  # vouched for, but its attributes are for the row path to judge
                 row = self._table.slice(self._vouched_rows[-1 - where], 1).to_pylist()[0]
                 yield line, self._columns, list(row.values()), None
-        accepted.extend(events[done:])
+            if len(accepted) > before:  # the row path took this row's event
+                self._other_lines.append(line)
         self._table = None  # the text of the file is no longer needed
 
-    def _make(self, progress: Any) -> tuple[list[Any], list[int], list[int]]:
-        """The events of the vouched rows (file order), their lines, and the positions of the rows that gave none."""
+    def _check(self, progress: Any) -> list[int]:
+        """The vouched rows' attributes typed (``_attributes``, ``_lines``); the positions of the rows that gave
+        none (their events are the row path's to make or reject)."""
         # a chunk between two reports of progress (read here: tests change it)
         from compliance.records.assembly import PROGRESS_EVERY
 
         numbers = self._vouched_lines
-        keys, make, instants = self._keys, self._reader.make, self._instants
+        keys, typed = self._keys, self._reader.typed
         count = len(self._vouched_rows)
         extras = [f"extra{index}" for index in range(len(self._reader.extra_positions))]
-        events: list[Any] = []
-        lines: list[int] = []
-        failed: list[int] = []
+        attributes, lines, failed = self._attributes, self._lines, self._failed
         for start in range(0, count, PROGRESS_EVERY):
             size = min(PROGRESS_EVERY, count - start)
 
             def column(name: str) -> list[Any]:
                 return keys[name].slice(start, size).to_pylist()  # noqa: B023 (used at once)
 
-            given = [column(name) for name in extras]
-            made = list(map(make, column("event_id"), column("unit_id"), column("type"),
-                            map(instants.__getitem__, column("instant")), column("actor_id"), column("target_id"),
-                            column("attributes"), zip(*given) if given else repeat(())))
-            if [offset for offset, event in enumerate(made) if event is None]:  # identity: no __eq__ per event
-                for offset, event in enumerate(made):
-                    if event is None:
+            if extras:
+                found = list(map(typed, column("type"), column("attributes"), zip(*map(column, extras))))
+            else:
+                found = list(map(typed, column("type"), column("attributes")))
+            if False in found:  # identity or equality: a dict equals False never
+                for offset, value in enumerate(found):
+                    if value is False:
                         failed.append(start + offset)
                     else:
-                        events.append(event)
+                        attributes.append(value)
                         lines.append(numbers[start + offset])
             else:
-                events.extend(made)
+                attributes.extend(found)
                 lines.extend(numbers[start:start + size])
             if progress is not None and size == PROGRESS_EVERY:  # the end is reported by the caller
                 progress(self._file, start + size)
-        self._events = events
-        self._failed = failed
-        self._keys = {name: keys[name] for name in _KEPT}  # the index's, and the names in the summary's
-        return events, lines, failed
+        self._keys = {name: keys[name] for name in _KEPT}  # the events', and the names in the summary's
+        return failed
 
     def _set_aside(self, line: int, values: list[str]) -> RawRow:
         """A row with fewer or more values than the header has columns, as the CSV reader gives it."""
@@ -187,8 +196,9 @@ class BulkEvents:
         return line, self._columns, values, None
 
     def named(self, accepted: list[Any]) -> tuple[dict[str | None, int], dict[str | None, int]]:
-        """How many of the ``accepted`` events name each actor, and each target (None: none named), as
-        :func:`~compliance.records.assembly._named` counts them: the vouched rows counted in Arrow."""
+        """How many events name each actor, and each target (None: none named), as
+        :func:`~compliance.records.assembly._named` counts them: the vouched rows counted in Arrow, the row
+        path's events (``accepted``) one by one."""
         pa, pc, _ = _arrow()
         keys = self._kept_keys(pa, ("actor_id", "target_id"))
         counts = []
@@ -197,58 +207,203 @@ class BulkEvents:
             counted: dict[str | None, int] = Counter()
             for value, count in zip(found.field("values").to_pylist(), found.field("counts").to_pylist()):
                 counted[value or None] = count  # an empty value names no one (EventColumns.make)
-            for event in self._others(accepted):
+            for event in accepted:
                 counted[getattr(event, name)] += 1
             counts.append(counted)
         return counts[0], counts[1]
 
     def _kept_keys(self, pa: Any, names: tuple[str, ...]) -> dict[str, Any]:
-        """These key columns of the vouched rows that gave an event."""
+        """These key columns of the vouched rows that give an event."""
         if not self._failed:
             return {name: self._keys[name] for name in names}
-        kept = pa.array(_without(len(self._events) + len(self._failed), self._failed))
+        kept = pa.array(_without(len(self._attributes) + len(self._failed), self._failed))
         return {name: self._keys[name].filter(kept) for name in names}
 
-    def _others(self, accepted: list[Any]) -> list[Any]:
-        """The ``accepted`` events that the row path made (``accepted`` holds the vouched events and these)."""
-        if len(accepted) == len(self._events):
-            return []
-        if self._other_events is None:  # asked by named() and index(), of the same events
-            vouched = set(map(_EVENT_ID, self._events))
-            self._other_events = [event for event in accepted if event.event_id not in vouched]
-        return self._other_events
-
-    def index(self, accepted: list[Any]) -> dict[str, Any]:
-        """``Facts``' events index (``_by_unit_type``, ``_by_type``) of the ``accepted`` events.
+    def facts(self, accepted: list[Any]) -> dict[str, Any]:
+        """``Facts``' ``events`` and events index (``_by_unit_type``, ``_by_type``): the events of the vouched
+        rows and those the row path made (``accepted``), each made when first asked for.
 
         The vouched rows' keys are sorted in Arrow; an event the row path made
-        (``accepted`` holds the vouched events and these) joins them with its keys
-        read in Python.
+        joins them with its keys read in Python.
         """
         pa, pc, _ = _arrow()
-        made = self._events
-        keys = self._kept_keys(pa, _INDEX_KEYS)
+        keys = self._kept_keys(pa, _KEPT)
+        rows = EventRows(pa, keys, self._attributes, self._instants, self._reader.fields_sets, accepted)
         units, kinds, ats, ids = (keys[name] for name in _INDEX_KEYS)
-        others = self._others(accepted)
-        if others:
-            units = pa.concat_arrays([units, pa.array([event.unit_id for event in others], pa.string())])
-            kinds = pa.concat_arrays([kinds, pa.array([event.type for event in others], pa.string())])
-            ats = pa.concat_arrays([ats, pa.array([_microseconds(event.occurred_at.at) for event in others],
+        if accepted:
+            units = pa.concat_arrays([units, pa.array([event.unit_id for event in accepted], pa.string())])
+            kinds = pa.concat_arrays([kinds, pa.array([event.type for event in accepted], pa.string())])
+            ats = pa.concat_arrays([ats, pa.array([_microseconds(event.occurred_at.at) for event in accepted],
                                                   pa.int64())])
-            ids = pa.concat_arrays([ids, pa.array([event.event_id for event in others], pa.string())])
-            made = made + others
+            ids = pa.concat_arrays([ids, pa.array([event.event_id for event in accepted], pa.string())])
         unit_codes, kind_codes = units.dictionary_encode(), kinds.dictionary_encode()
         table = pa.table({"unit": unit_codes.indices, "type": kind_codes.indices, "at": ats, "id": ids})
         unit_names, kind_names = unit_codes.dictionary.to_pylist(), kind_codes.dictionary.to_pylist()
-        by_unit_type = {(unit_names[unit], kind_names[kind]): events
-                        for (unit, kind), events in _groups(pa, pc, table, ["unit", "type"], made)}
-        by_type = {kind_names[kind]: events for (kind,), events in _groups(pa, pc, table, ["type"], made)}
-        return {"_by_unit_type": by_unit_type, "_by_type": by_type}
+        order, spans = _spans(pa, pc, table, ["unit", "type"])
+        by_unit_type = EventsIndex(rows, order, {(unit_names[unit], kind_names[kind]): span
+                                                 for (unit, kind), span in spans})
+        order, spans = _spans(pa, pc, table, ["type"])
+        by_type = EventsIndex(rows, order, {kind_names[kind]: span for (kind,), span in spans})
+        after = len(self._other_lines) + self._before  # the events of a later events source come last
+        lines = (self._lines + [0] * self._before + self._other_lines
+                 + [sys.maxsize] * (len(accepted) - after))
+        return {"events": EventsById(rows, lines), "_by_unit_type": by_unit_type, "_by_type": by_type}
 
 
-_EVENT_ID = attrgetter("event_id")
+class EventRows:
+    """The events of an events file read in bulk, by position: the vouched rows' events, made when first asked
+    for (always the same object), then the row path's, made already (``others``).
+
+    The vouched rows' text values are held dictionary-encoded (each distinct name
+    once, interned), their instants by their position in ``instants``.
+    """
+
+    def __init__(self, pa: Any, keys: dict[str, Any], attributes: list[Any], instants: _Instants,
+                 fields_sets: list[Any], others: list[Any]) -> None:
+        self._ids = keys["event_id"].to_pylist()
+        self._units, self._unit_at = _encoded(pa, keys["unit_id"])
+        self._types, self._type_at = _encoded(pa, keys["type"])
+        self._actors, self._actor_at = _encoded(pa, keys["actor_id"])
+        self._targets, self._target_at = _encoded(pa, keys["target_id"])
+        self._instants, self._instant_at = instants, _integers(pa, keys["instant"])
+        self._attributes = attributes
+        self._fields_sets = fields_sets
+        self._made: list[Any] = [None] * len(self._ids) + list(others)
+        self._id_column = keys["event_id"]
+        self._at: dict[str, int] | None = None  # id -> position, once enough events were looked up by id
+        self._other_at = {event.event_id: position for position, event in enumerate(others, len(self._ids))}
+        self._scans = 0  # the look-ups by id answered by a scan of the ids in Arrow
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def position(self, event_id: Any) -> int | None:
+        """The position of the event with this id, if any.
+
+        The first few look-ups scan the ids in Arrow (a millisecond each for a
+        million events); then a dictionary of every id is made (a few tenths of a
+        second), as a run that looks up many events by id needs.
+        """
+        if self._at is not None:
+            return self._at.get(event_id)
+        if event_id.__class__ is not str:
+            return None
+        if self._scans < _SCANS:
+            self._scans += 1
+            _, pc, _ = _arrow()
+            found = pc.index(self._id_column, value=event_id).as_py()
+            return found if found >= 0 else self._other_at.get(event_id)
+        ids = self.ids()
+        self._at = dict(zip(ids, range(len(ids))))
+        return self._at.get(event_id)
+
+    def ids(self) -> list[str]:
+        """The event id of each position."""
+        made = self._made
+        return self._ids + [made[position].event_id for position in range(len(self._ids), len(made))]
+
+    def events(self, positions: Any) -> list[Any]:
+        """The events at these positions, in this order.
+
+        An event once made is never replaced, and it is made under a lock, so
+        that threads reading the same facts get the same object.
+        """
+        made = self._made
+        if any(made[position] is None for position in positions):
+            with self._lock:
+                new = [position for position in positions if made[position] is None]
+                if new:
+                    self._make(new)
+        return [made[position] for position in positions]
+
+    def _make(self, positions: list[int]) -> None:
+        """Make the events at these positions (of vouched rows, not made yet)."""
+        made, ids, attributes, fields_sets = self._made, self._ids, self._attributes, self._fields_sets
+        units, unit_at, types, type_at = self._units, self._unit_at, self._types, self._type_at
+        actors, actor_at, targets, target_at = self._actors, self._actor_at, self._targets, self._target_at
+        instant, instant_at, instants = self._instants.__getitem__, self._instant_at, self._instants.made
+        for position in positions:
+            actor = actors[actor_at[position]]
+            target = targets[target_at[position]]
+            given = attributes[position]
+            at = instant_at[position]
+            mask = (0 if actor is None else 1) | (0 if target is None else 2) | (0 if given is None else 4)
+            made[position] = event_record(ids[position], units[unit_at[position]], types[type_at[position]],
+                                          instants[at] or instant(at), actor, target,
+                                          {} if given is None else given, fields_sets[mask])
+
+
+class EventsIndex(Mapping[Any, list[Any]]):
+    """A key's events in (instant, id) order (``Facts._by_unit_type``, ``Facts._by_type``), made on first ``get``.
+
+    ``spans`` gives each key's run of ``order``, the positions of ``rows`` sorted
+    by (key, instant, id).
+    """
+
+    def __init__(self, rows: EventRows, order: Any, spans: dict[Any, tuple[int, int]]) -> None:
+        self._rows = rows
+        self._order = order
+        self._spans = spans
+        self._lists: dict[Any, list[Any]] = {}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = self._lists.get(key)
+        if found is None:
+            span = self._spans.get(key)
+            if span is None:
+                return default
+            found = self._lists[key] = self._rows.events(self._order[span[0]:span[1]])
+        return found
+
+    def __getitem__(self, key: Any) -> list[Any]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._spans
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+class EventsById(Mapping[str, Any]):
+    """``Facts.events``: each event by its id, in file order (``lines``: each position's line), made on first
+    ``get``."""
+
+    def __init__(self, rows: EventRows, lines: list[int]) -> None:
+        self._rows = rows
+        self._lines = lines
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        position = self._rows.position(key)
+        return default if position is None else self._rows.events((position,))[0]
+
+    def __getitem__(self, key: str) -> Any:
+        position = self._rows.position(key)
+        if position is None:
+            raise KeyError(key)
+        return self._rows.events((position,))[0]
+
+    def __contains__(self, key: object) -> bool:
+        return self._rows.position(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        ids, lines = self._rows.ids(), self._lines
+        return iter([ids[position] for position in sorted(range(len(ids)), key=lines.__getitem__)])
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+_SCANS = 64  # look-ups by id answered by a scan before EventRows makes its dictionary of ids
 _INDEX_KEYS = ("unit_id", "type", "at", "event_id")
-_KEPT = (*_INDEX_KEYS, "actor_id", "target_id")
+_KEPT = (*_INDEX_KEYS, "instant", "actor_id", "target_id")
 
 
 def _without(size: int, removed: list[int]) -> list[bool]:
@@ -263,13 +418,27 @@ def _microseconds(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any]) -> Any:
-    """(codes, objects) of each group of ``table`` by the ``by`` columns (codes), each in (at, id) order."""
+def _encoded(pa: Any, values: Any) -> tuple[list[str | None], Any]:
+    """The distinct texts of a column (interned; the empty text as None), and each row's place among them."""
+    encoded = values.dictionary_encode()
+    names = [sys.intern(name) if name else None for name in encoded.dictionary.to_pylist()]
+    return names, _integers(pa, encoded.indices)
+
+
+def _integers(pa: Any, values: Any) -> Any:
+    """The values of an integer array without nulls, as a sequence of ints (on Arrow's buffer, no copy)."""
+    values = values.cast(pa.int64())
+    if not len(values):
+        return ()
+    return memoryview(values.buffers()[1]).cast("q")[values.offset:values.offset + len(values)]
+
+
+def _spans(pa: Any, pc: Any, table: Any, by: list[str]) -> tuple[Any, list[tuple[tuple[int, ...], tuple[int, int]]]]:
+    """The rows of ``table`` sorted by the ``by`` columns (codes), then (at, id); each group's codes and run."""
     if not table.num_rows:
-        return
+        return (), []
     order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in by] + [("at", "ascending"),
                                                                                        ("id", "ascending")])
-    ordered = list(map(objects.__getitem__, order.to_pylist()))
     sorted_keys = [pc.take(table[name], order).combine_chunks() for name in by]
     change = None
     for column in sorted_keys:
@@ -277,9 +446,8 @@ def _groups(pa: Any, pc: Any, table: Any, by: list[str], objects: list[Any]) -> 
         change = differs if change is None else pc.or_(change, differs)
     starts = [0] + pc.add(pc.indices_nonzero(change), 1).to_pylist()  # type: ignore[arg-type]
     codes = list(zip(*(pc.take(column, pa.array(starts, pa.int64())).to_pylist() for column in sorted_keys)))
-    bounds = starts + [len(ordered)]
-    for index, (first, last) in enumerate(zip(bounds, bounds[1:])):
-        yield codes[index], ordered[first:last]
+    bounds = [*starts, table.num_rows]
+    return _integers(pa, order), list(zip(codes, pairwise(bounds)))
 
 
 class EventsFile(NamedTuple):
@@ -382,7 +550,7 @@ def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str]) ->
 
 
 def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str],
-           aside: dict[int, list[str]]) -> tuple[Any, dict[str, Any], list[Instant]]:
+           aside: dict[int, list[str]]) -> tuple[Any, dict[str, Any], _Instants]:
     """Which rows of ``table`` are vouched for; their stripped key columns; the instants they index."""
 
     def column(position: int | None) -> Any:
@@ -433,7 +601,7 @@ def _event_type(name: str) -> str | None:
         return None
 
 
-def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, list[Instant]]:
+def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, _Instants]:
     """Each row's time on the Shanghai clock in microseconds, its position in the instants, and the instants.
 
     The ISO forms of :data:`DAY_ONLY` and :data:`DAY_AND_CLOCK` are read in
@@ -463,7 +631,7 @@ def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, list[Instant]]:
     key = pc.add(pc.multiply(micro, 2), pc.cast(day_only, pa.int64()))
     key = pc.if_else(fast, key, pa.scalar(None, pa.int64()))
     distinct = pc.unique(key.filter(fast))
-    instants = [_make(_EPOCH + timedelta(microseconds=value >> 1), bool(value & 1)) for value in distinct.to_pylist()]
+    instants = _Instants(distinct.to_pylist())
     position = pc.index_in(key, value_set=distinct)
     # the other forms, once per distinct text
     slow = pc.invert(fast)
@@ -483,6 +651,30 @@ def _instants(pa: Any, pc: Any, moment: Any) -> tuple[Any, Any, list[Instant]]:
         position = pc.if_else(fast, pc.cast(position, pa.int64()), pc.take(pa.array(found, pa.int64()), which))
         micro = pc.if_else(fast, micro, pc.take(pa.array(microseconds, pa.int64()), which))
     return micro, position, instants
+
+
+class _Instants:
+    """The distinct instants of an events file by position, each made when first asked for (a rule reads a
+    few types of events: making them all took half a second per million events). The instants of the ISO
+    forms are given by their keys (microseconds * 2 + whole day); the others are appended, made."""
+
+    def __init__(self, keys: list[int]) -> None:
+        self._keys: list[int | None] = keys
+        self.made: list[Instant | None] = [None] * len(keys)  # each instant once made (None: not yet)
+
+    def __getitem__(self, position: int) -> Instant:
+        found = self.made[position]
+        if found is None:
+            key: int = self._keys[position]  # type: ignore[assignment]  # None only beside a made instant
+            found = self.made[position] = _make(_EPOCH + timedelta(microseconds=key >> 1), bool(key & 1))
+        return found
+
+    def __len__(self) -> int:
+        return len(self.made)
+
+    def append(self, instant: Instant) -> None:
+        self._keys.append(None)
+        self.made.append(instant)
 
 
 def _real_day(text: str) -> bool:
