@@ -277,14 +277,7 @@ def _event_maker(plan: _Plan, build: Any) -> tuple[Any, Any, list[Any]]:
                            names[mask])
 
     def typed(kind: str, text: str, extra_values: Any = ()) -> Any:
-        if extras:
-            attributes = gathered(text, extra_values)
-        elif text:  # the same, written out for the common case: no attribute columns
-            attributes = json_object(text)
-            if attributes is None:
-                return False
-        else:
-            return None
+        attributes = gathered(text, extra_values)
         if not attributes:  # False, or none given ({} gives none)
             return attributes if attributes is False else None
         result = build_typed(kind, attributes)

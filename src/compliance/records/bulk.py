@@ -121,7 +121,6 @@ class BulkEvents:
         self._vouched_lines = numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
         self._attributes: list[Any] = []  # the typed attributes of each vouched row kept (None: none given)
         self._lines: list[int] = []  # the line of each vouched row kept
-        self._failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
         self._before = 0  # the events in ``accepted`` before this file's (another events source's)
         self._other_lines: list[int] = []  # the line of each event the row path made of this file's rows
 
@@ -162,7 +161,8 @@ class BulkEvents:
         keys, typed = self._keys, self._reader.typed
         count = len(self._vouched_rows)
         extras = [f"extra{index}" for index in range(len(self._reader.extra_positions))]
-        attributes, lines, failed = self._attributes, self._lines, self._failed
+        attributes, lines = self._attributes, self._lines
+        failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
         for start in range(0, count, PROGRESS_EVERY):
             size = min(PROGRESS_EVERY, count - start)
 
@@ -185,7 +185,9 @@ class BulkEvents:
                 lines.extend(numbers[start:start + size])
             if progress is not None and size == PROGRESS_EVERY:  # the end is reported by the caller
                 progress(self._file, start + size)
-        self._keys = {name: keys[name] for name in _KEPT}  # the events', and the names in the summary's
+        kept = None if not failed else _arrow()[0].array(_without(count, failed))
+        # the key columns of the vouched rows that give an event: the events', and the names in the summary's
+        self._keys = {name: keys[name] if kept is None else keys[name].filter(kept) for name in _KEPT}
         return failed
 
     def _set_aside(self, line: int, values: list[str]) -> RawRow:
@@ -199,8 +201,8 @@ class BulkEvents:
         """How many events name each actor, and each target (None: none named), as
         :func:`~compliance.records.assembly._named` counts them: the vouched rows counted in Arrow, the row
         path's events (``accepted``) one by one."""
-        pa, pc, _ = _arrow()
-        keys = self._kept_keys(pa, ("actor_id", "target_id"))
+        _, pc, _ = _arrow()
+        keys = self._keys
         counts = []
         for name in ("actor_id", "target_id"):
             found = pc.value_counts(keys[name])
@@ -212,13 +214,6 @@ class BulkEvents:
             counts.append(counted)
         return counts[0], counts[1]
 
-    def _kept_keys(self, pa: Any, names: tuple[str, ...]) -> dict[str, Any]:
-        """These key columns of the vouched rows that give an event."""
-        if not self._failed:
-            return {name: self._keys[name] for name in names}
-        kept = pa.array(_without(len(self._attributes) + len(self._failed), self._failed))
-        return {name: self._keys[name].filter(kept) for name in names}
-
     def facts(self, accepted: list[Any]) -> dict[str, Any]:
         """``Facts``' ``events`` and events index (``_by_unit_type``, ``_by_type``): the events of the vouched
         rows and those the row path made (``accepted``), each made when first asked for.
@@ -227,7 +222,7 @@ class BulkEvents:
         joins them with its keys read in Python.
         """
         pa, pc, _ = _arrow()
-        keys = self._kept_keys(pa, _KEPT)
+        keys = self._keys
         rows = EventRows(pa, keys, self._attributes, self._instants, self._reader.fields_sets, accepted)
         units, kinds, ats, ids = (keys[name] for name in _INDEX_KEYS)
         if accepted:
