@@ -110,23 +110,29 @@ def _load(folder: Path, in_bulk: bool, monkeypatch: pytest.MonkeyPatch):
             facts._by_unit_type, facts._by_type)
 
 
-def _same_either_way(folder: Path, monkeypatch: pytest.MonkeyPatch, block: int | None = None) -> None:
+_READ_AHEAD = assembly.Assembler.read_ahead
+
+
+def _same_either_way(folder: Path, monkeypatch: pytest.MonkeyPatch, block: int | None = None,
+                     ahead: bool = True) -> None:
     by_row = _load(folder, False, monkeypatch)
     if block is not None:  # the vouched rows made into events so many at a time
         monkeypatch.setattr(assembly, "PROGRESS_EVERY", block)
+    # without the thread, the file is read, and its rows vouched for, when the events are taken
+    monkeypatch.setattr(assembly.Assembler, "read_ahead", _READ_AHEAD if ahead else lambda self, sources: None)
     in_bulk = _load(folder, True, monkeypatch)
     for name, row, other in zip(("events", "rejections", "stats", "by_unit_type", "by_type"), by_row, in_bulk):
         assert other == row, name
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=_events_file(), block=st.sampled_from([1, 2, 3, 7, 1 << 16]))
-def test_bulk_reads_any_events_file_as_the_row_path_does(tmp_path_factory, monkeypatch, data, block):
+@given(data=_events_file(), block=st.sampled_from([1, 2, 3, 7, 1 << 16]), ahead=st.booleans())
+def test_bulk_reads_any_events_file_as_the_row_path_does(tmp_path_factory, monkeypatch, data, block, ahead):
     folder = tmp_path_factory.mktemp("export")
     (folder / "units.csv").write_text(UNITS, encoding="utf-8")
     (folder / "people.csv").write_text(PEOPLE, encoding="utf-8")  # P1 is one of the people, P2 is not
     (folder / "events.csv").write_bytes(data)
-    _same_either_way(folder, monkeypatch, block)
+    _same_either_way(folder, monkeypatch, block, ahead)
 
 
 def _reached(facts, first: str) -> dict[str, list]:

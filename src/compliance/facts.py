@@ -457,10 +457,11 @@ class _EventBuilder:
                             actor_id if actor_id is None else _intern(actor_id),
                             target_id if target_id is None else _intern(target_id), attributes, names)
 
-    def typed(self, kind: str, attributes: dict[str, Any]) -> dict[str, Any] | None:
+    def typed(self, kind: str | None, attributes: dict[str, Any]) -> dict[str, Any] | None:
         """The given attributes (keyed by str objects) of an event of the vocabulary's type ``kind``, typed in
-        place, as :meth:`make` types them; None when validation must decide."""
-        return self._typed(self.attributes[kind], attributes)
+        place, as :meth:`make` types them; None when validation must decide (``kind`` is not such a type)."""
+        coercions = self.attributes.get(kind)
+        return None if coercions is None else self._typed(coercions, attributes)
 
     @staticmethod
     def _typed(coercions: Any, attributes: dict[str, Any]) -> dict[str, Any] | None:

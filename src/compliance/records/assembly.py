@@ -403,6 +403,7 @@ class Assembler:
         self.stats: dict[str, dict[str, Any]] = {}
         self._bulk: Any = None  # the events file read in bulk, which also orders its events
         self._ahead: dict[Path, Future[Any]] = {}  # events files being read on another thread (read_ahead)
+        self._pool: ThreadPoolExecutor | None = None  # that thread, which then vouches for their rows
 
     def take(self, source: Source) -> None:
         """Read every row of ``source``. Units must be taken before the kinds that refer to them."""
@@ -553,7 +554,9 @@ class Assembler:
         Reading it in Arrow (:func:`~compliance.records.bulk.read_events_file`)
         needs no other record, and Arrow lets go of the interpreter while it
         works, so the units and people (which its checks need) are taken here
-        meanwhile. :meth:`take` waits for it; its errors are raised there.
+        meanwhile. :meth:`take` waits for it; its errors are raised there. Then
+        the same thread works out which rows are vouched for, while this one
+        types their attributes (:func:`~compliance.records.bulk.bulk_events`).
         """
         from compliance.records import bulk
 
@@ -561,6 +564,7 @@ class Assembler:
             if _in_bulk(source):
                 pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
                 self._ahead[source.path] = pool.submit(bulk.read_events_file, source.path, source.codec)
+                self._pool = pool
                 return pool
         return None
 
@@ -577,7 +581,7 @@ class Assembler:
 
         ahead = self._ahead.pop(source.path, None)
         read = ahead.result() if ahead is not None else bulk.read_events_file(source.path, source.codec)  # type: ignore[arg-type]
-        return bulk.bulk_events(read, reader_for, self.unit_ids)
+        return bulk.bulk_events(read, reader_for, self.unit_ids, self._pool)
 
     def _plan(self, spec: RecordKind, source: Source, columns: tuple[str, ...]) -> _Plan | _RowProblem:
         """The plan for a column tuple; a header that cannot work stops the file (RecordError)."""

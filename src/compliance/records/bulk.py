@@ -23,7 +23,9 @@ ISO forms in Arrow, checked field by field; any other form by
 :func:`~compliance.timeline.parse_instant` itself, once per distinct text), no
 other row of the file has its id, and its attributes make an event exactly as
 the row path makes them (the same function, row by row). Values are stripped of
-exactly the characters ``str.strip`` strips.
+exactly the characters ``str.strip`` strips. Which rows are vouched for is worked
+out in Arrow on the thread that read the file, while the attributes of every row
+of a known type are typed in Python (:func:`bulk_events`): two cores at once.
 
 The rows vouched for are also sorted by (unit, type, instant, id) and by (type,
 instant, id) in Arrow, which gives the events index of :class:`~compliance.facts.Facts`
@@ -47,7 +49,9 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -105,20 +109,21 @@ class BulkEvents:
     (:meth:`facts`): a rule reads a few types of events, of the units it binds.
     """
 
-    def __init__(self, file: str, numbers: Any, table: Any, vouched: Any, aside: dict[int, list[str]],
-                 columns: tuple[str, ...], reader: EventColumns, instants: _Instants, keys: dict[str, Any]) -> None:
+    def __init__(self, file: str, numbers: Any, table: Any, aside: dict[int, list[str]], columns: tuple[str, ...],
+                 reader: EventColumns, typing: dict[str, Any], vouching: Future[Any]) -> None:
         self._file = file
         self._numbers = numbers  # the 1-based line of each row of ``table``
         self._table = table  # the rows with as many values as columns, as read (not stripped)
-        self._vouched = vouched  # a bool per row of ``table``
         self._aside = aside  # line -> values, for the other rows that hold a value
         self._columns = columns
         self._reader = reader
-        self._instants = instants
-        self._keys = keys  # the stripped, typed key columns of the vouched rows (Arrow)
-        pa, pc, _ = _arrow()
-        self._vouched_rows = pc.indices_nonzero(vouched).to_pylist()  # their rows in ``table``
-        self._vouched_lines = numbers.take(pa.array(self._vouched_rows, pa.int64())).to_pylist()
+        self._typing: dict[str, Any] | None = typing  # each row's type, attributes, extras (stripped, Arrow)
+        self._vouching: Future[Any] | None = vouching  # _vouch's result, worked out meanwhile on another thread
+        self._vouched: Any = None  # a bool per row of ``table``
+        self._vouched_rows: list[int] = []  # their rows in ``table``
+        self._vouched_lines: list[int] = []
+        self._instants: _Instants | None = None
+        self._keys: dict[str, Any] = {}  # the stripped, typed key columns of the vouched rows (Arrow)
         self._attributes: list[Any] = []  # the typed attributes of each vouched row kept (None: none given)
         self._lines: list[int] = []  # the line of each vouched row kept
         self._before = 0  # the events in ``accepted`` before this file's (another events source's)
@@ -153,39 +158,52 @@ class BulkEvents:
 
     def _check(self, progress: Any) -> list[int]:
         """The vouched rows' attributes typed (``_attributes``, ``_lines``); the positions of the rows that gave
-        none (their events are the row path's to make or reject)."""
+        none (their events are the row path's to make or reject).
+
+        Every row of a known type is typed, in Python, while :func:`_vouch` works
+        out in Arrow, on another thread, which rows are vouched for (two cores at
+        once); then the vouched rows' are kept.
+        """
         # a chunk between two reports of progress (read here: tests change it)
         from compliance.records.assembly import PROGRESS_EVERY
 
-        numbers = self._vouched_lines
-        keys, typed = self._keys, self._reader.typed
-        count = len(self._vouched_rows)
+        pa, pc, _ = _arrow()
+        typing, typed = self._typing, self._reader.typed
+        assert typing is not None and self._vouching is not None, "checked once"
+        count = self._table.num_rows
         extras = [f"extra{index}" for index in range(len(self._reader.extra_positions))]
-        attributes, lines = self._attributes, self._lines
-        failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
+        found: list[Any] = []  # each row's typed attributes (None: none given; False: the row path decides)
         for start in range(0, count, PROGRESS_EVERY):
             size = min(PROGRESS_EVERY, count - start)
 
             def column(name: str) -> list[Any]:
-                return keys[name].slice(start, size).to_pylist()  # noqa: B023 (used at once)
+                return typing[name].slice(start, size).to_pylist()  # noqa: B023 (used at once)
 
             if extras:
-                found = list(map(typed, column("type"), column("attributes"), zip(*map(column, extras))))
+                found.extend(map(typed, column("type"), column("attributes"), zip(*map(column, extras))))
             else:
-                found = list(map(typed, column("type"), column("attributes")))
-            if False in found:  # identity or equality: a dict equals False never
-                for offset, value in enumerate(found):
-                    if value is False:
-                        failed.append(start + offset)
-                    else:
-                        attributes.append(value)
-                        lines.append(numbers[start + offset])
-            else:
-                attributes.extend(found)
-                lines.extend(numbers[start:start + size])
+                found.extend(map(typed, column("type"), column("attributes")))
             if progress is not None and size == PROGRESS_EVERY:  # the end is reported by the caller
                 progress(self._file, start + size)
-        kept = None if not failed else _arrow()[0].array(_without(count, failed))
+        self._typing = None
+        vouched, keys, self._instants = self._vouching.result()
+        self._vouching = None
+        self._vouched = vouched
+        rows = self._vouched_rows = pc.indices_nonzero(vouched).to_pylist()
+        numbers = self._vouched_lines = self._numbers.take(pa.array(rows, pa.int64())).to_pylist()
+        if len(rows) < count:
+            found = list(map(found.__getitem__, rows))
+        failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
+        if False in found:  # identity or equality: a dict equals False never
+            for position, value in enumerate(found):
+                if value is False:
+                    failed.append(position)
+                else:
+                    self._attributes.append(value)
+                    self._lines.append(numbers[position])
+        else:
+            self._attributes, self._lines = found, numbers
+        kept = None if not failed else pa.array(_without(len(rows), failed))
         # the key columns of the vouched rows that give an event: the events', and the names in the summary's
         self._keys = {name: keys[name] if kept is None else keys[name].filter(kept) for name in _KEPT}
         return failed
@@ -476,9 +494,12 @@ def read_events_file(path: Path, codec: str) -> EventsFile | None:
     except pa.ArrowInvalid:
         return None
     crlf = b"\r" in data
-    if crlf and data.count(b"\r") == data.count(b"\r\n") == data.count(b"\n"):
-        lines = pc.list_flatten(pc.split_pattern(whole, "\r\n"))  # every line ends in CRLF (the csv module's)
-    else:
+    lines = None
+    if crlf:  # (in Arrow: counting the line ends with bytes.count would hold the interpreter meanwhile)
+        lines = pc.list_flatten(pc.split_pattern(whole, "\r\n"))  # every line ends in CRLF (the csv module's)?
+        if pc.any(pc.match_substring(lines, "\n")).as_py():
+            lines = None
+    if lines is None:
         lines = pc.list_flatten(pc.split_pattern(whole, "\n"))
         if crlf:  # some lines end in CRLF; a carriage return anywhere else fails PLAIN_LINE below
             lines = pc.replace_substring_regex(lines, pattern="\r$", replacement="")
@@ -527,12 +548,16 @@ def read_events_file(path: Path, codec: str) -> EventsFile | None:
     return EventsFile(str(path), columns, numbers, table, aside)
 
 
-def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str]) -> BulkEvents | None:
-    """The rows of an events file read by :func:`read_events_file`, checked; None: read it row by row.
+def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str],
+                pool: Executor | None = None) -> BulkEvents | None:
+    """The rows of an events file read by :func:`read_events_file`, to be checked; None: read it row by row.
 
     ``reader_for(columns)`` gives the :class:`~compliance.records.assembly.EventColumns`
     of the file's columns, or None (then the file goes the row path); it may raise
     the header's :class:`~compliance.errors.RecordError`, as the row path would.
+    Which rows are vouched for (:func:`_vouch`) is worked out on ``pool``, if
+    given, while :meth:`BulkEvents.rows` types their attributes; ``unit_ids`` must
+    not change meanwhile.
     """
     if read is None:
         return None
@@ -540,23 +565,41 @@ def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str]) ->
     if reader is None:
         return None
     pa, pc, _ = _arrow()
-    vouched, keys, instants = _vouch(pa, pc, read.table, reader, unit_ids, read.aside)
-    return BulkEvents(read.path, read.numbers, read.table, vouched, read.aside, read.columns, reader, instants, keys)
+    table = read.table
+    # the type: a vocabulary name, made canonical once per distinct text
+    coded = _stripped(pa, pc, table, reader.type).dictionary_encode()
+    canonical = [_event_type(name) for name in coded.dictionary.to_pylist()]
+    types = pc.take(pa.array(canonical, pa.string()), coded.indices)
+    typing = {"type": types, "attributes": _stripped(pa, pc, table, reader.attributes)}
+    for index, position in enumerate(reader.extra_positions):
+        typing[f"extra{index}"] = _stripped(pa, pc, table, position)
+    work = partial(_vouch, pa, pc, table, reader, types, unit_ids, read.aside)
+    if pool is not None:
+        vouching = pool.submit(work)
+    else:
+        vouching = Future()
+        vouching.set_result(work())
+    return BulkEvents(read.path, read.numbers, table, read.aside, read.columns, reader, typing, vouching)
 
 
-def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str],
+def _stripped(pa: Any, pc: Any, table: Any, position: int | None) -> Any:
+    """A column of ``table`` with its values stripped (as ``str.strip`` strips); all empty if None."""
+    if position is None:
+        return pa.array([""] * table.num_rows, pa.string())
+    return pc.utf8_trim(table.column(position).combine_chunks(), characters=WHITESPACE)
+
+
+def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, types: Any, unit_ids: set[str],
            aside: dict[int, list[str]]) -> tuple[Any, dict[str, Any], _Instants]:
-    """Which rows of ``table`` are vouched for; their stripped key columns; the instants they index."""
+    """Which rows of ``table`` are vouched for (their attributes aside); the key columns of those rows,
+    stripped; the instants they index. ``types``: each row's vocabulary type, null if none.
 
-    def column(position: int | None) -> Any:
-        if position is None:
-            return pa.array([""] * table.num_rows, pa.string())
-        return pc.utf8_trim(table.column(position).combine_chunks(), characters=WHITESPACE)
-
-    event_id, unit, kind, moment = (column(position) for position in
-                                    (reader.event, reader.unit, reader.type, reader.moment))
-    ok = pc.and_(pc.and_(pc.not_equal(event_id, ""), pc.not_equal(unit, "")),
-                 pc.and_(pc.not_equal(kind, ""), pc.not_equal(moment, "")))
+    It runs in Arrow, which lets go of the interpreter, and reads ``unit_ids``, so
+    it may run on another thread while the units do not change.
+    """
+    event_id, unit, moment = (_stripped(pa, pc, table, position) for position in
+                              (reader.event, reader.unit, reader.moment))
+    ok = pc.and_(pc.and_(pc.not_equal(event_id, ""), pc.not_equal(unit, "")), pc.not_equal(moment, ""))
     ok = pc.and_(ok, pc.is_in(unit, value_set=pa.array(sorted(unit_ids), pa.string())))
     # the id given by no other row, those set aside included
     others = [values[reader.event].strip() for values in aside.values() if len(values) > reader.event]
@@ -565,11 +608,7 @@ def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(repeated):
         ok = pc.and_(ok, pc.invert(pc.is_in(event_id, value_set=repeated)))
-    # the type: a vocabulary name, made canonical once per distinct text
-    coded = kind.dictionary_encode()
-    canonical = [_event_type(name) for name in coded.dictionary.to_pylist()]
-    types = pc.take(pa.array(canonical, pa.string()), coded.indices)
-    ok = pc.and_(ok, pc.is_valid(types))
+    ok = pc.and_(ok, pc.is_valid(types))  # a type that is not given is no vocabulary name either
     at, instant, instants = _instants(pa, pc, moment)
     ok = pc.and_(ok, pc.is_valid(instant))
     ok = pc.fill_null(ok, False)
@@ -581,11 +620,9 @@ def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, unit_ids: set[str
     keys = {
         "event_id": kept(event_id), "unit_id": kept(unit), "type": kept(types),
         "instant": kept(instant), "at": kept(at),
-        "actor_id": kept(column(reader.actor)), "target_id": kept(column(reader.target)),
-        "attributes": kept(column(reader.attributes)),
+        "actor_id": kept(_stripped(pa, pc, table, reader.actor)),
+        "target_id": kept(_stripped(pa, pc, table, reader.target)),
     }
-    for index, position in enumerate(reader.extra_positions):
-        keys[f"extra{index}"] = kept(column(position))
     return ok, keys, instants
 
 
