@@ -562,6 +562,7 @@ class Assembler:
 
         for source in sources:
             if _in_bulk(source):
+                bulk.arrow()  # imported here: importing it on the thread while the units are taken is slower
                 pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
                 self._ahead[source.path] = pool.submit(bulk.read_events_file, source.path, source.codec)
                 self._pool = pool

@@ -91,7 +91,8 @@ _EIGHT_HOURS = 8 * 3600 * 1_000_000
 _YEAR_3000 = (datetime(3000, 1, 1, tzinfo=SHANGHAI) - _EPOCH) // _MICROSECOND
 
 
-def _arrow() -> tuple[Any, Any, Any]:
+def arrow() -> tuple[Any, Any, Any]:
+    """pyarrow, its compute functions and its CSV reader, imported when first needed."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -135,7 +136,7 @@ class BulkEvents:
         return len(self._attributes)
 
     def rows(self, accepted: list[Any], progress: Any = None) -> Iterator[RawRow]:
-        _, pc, _ = _arrow()
+        _, pc, _ = arrow()
         failed = self._check(progress)
         at = pc.indices_nonzero(pc.invert(self._vouched))
         values = [list(row.values()) for row in self._table.take(at).to_pylist()]  # the rows not vouched for
@@ -167,7 +168,7 @@ class BulkEvents:
         # a chunk between two reports of progress (read here: tests change it)
         from compliance.records.assembly import PROGRESS_EVERY
 
-        pa, pc, _ = _arrow()
+        pa, pc, _ = arrow()
         typing, typed = self._typing, self._reader.typed
         assert typing is not None and self._vouching is not None, "checked once"
         count = self._table.num_rows
@@ -219,7 +220,7 @@ class BulkEvents:
         """How many events name each actor, and each target (None: none named), as
         :func:`~compliance.records.assembly._named` counts them: the vouched rows counted in Arrow, the row
         path's events (``accepted``) one by one."""
-        _, pc, _ = _arrow()
+        _, pc, _ = arrow()
         keys = self._keys
         counts = []
         for name in ("actor_id", "target_id"):
@@ -239,7 +240,7 @@ class BulkEvents:
         The vouched rows' keys are sorted in Arrow; an event the row path made
         joins them with its keys read in Python.
         """
-        pa, pc, _ = _arrow()
+        pa, pc, _ = arrow()
         keys = self._keys
         rows = EventRows(pa, keys, self._attributes, self._instants, self._reader.fields_sets, accepted)
         units, kinds, ats, ids = (keys[name] for name in _INDEX_KEYS)
@@ -304,7 +305,7 @@ class EventRows:
             return None
         if self._scans < _SCANS:
             self._scans += 1
-            _, pc, _ = _arrow()
+            _, pc, _ = arrow()
             found = pc.index(self._id_column, value=event_id).as_py()
             return found if found >= 0 else self._other_at.get(event_id)
         ids = self.ids()
@@ -483,7 +484,7 @@ def read_events_file(path: Path, codec: str) -> EventsFile | None:
     """
     if codec not in (UTF8, UTF8_BOM):
         return None
-    pa, pc, pcsv = _arrow()
+    pa, pc, pcsv = arrow()
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -564,7 +565,7 @@ def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str],
     reader = reader_for(read.columns)
     if reader is None:
         return None
-    pa, pc, _ = _arrow()
+    pa, pc, _ = arrow()
     table = read.table
     # the type: a vocabulary name, made canonical once per distinct text
     coded = _stripped(pa, pc, table, reader.type).dictionary_encode()
