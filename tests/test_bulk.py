@@ -178,8 +178,8 @@ def _vouched(tmp_path: Path, events: str, monkeypatch: pytest.MonkeyPatch) -> in
     made = []
     original = bulk.BulkEvents._check
 
-    def spy(self, progress):
-        found = original(self, progress)
+    def spy(self):
+        found = original(self)
         made.append(self.made)
         return found
 
@@ -238,14 +238,16 @@ def test_plain_line_is_what_the_csv_module_and_arrow_read_alike():
 
 
 @pytest.mark.parametrize("units", [UNITS, "unit_id,name,name\nU1,甲,乙\n"])
-def test_an_events_file_read_ahead_stops_the_load_as_the_row_path_does(units, tmp_path, monkeypatch):
+@pytest.mark.parametrize("rows", ["E1,U1,accident,2022-09-30,accident\n", "", "\n,,,,\n",
+                                  'E1,U1,accident,2022-09-30,"acc\nident"\n'])
+def test_an_events_file_read_ahead_stops_the_load_as_the_row_path_does(units, rows, tmp_path, monkeypatch):
     """The events file is read on another thread while the units are taken (Assembler.read_ahead): a broken
-    header of the events file stops the load with its error, and a broken units file stops it first."""
+    header of the events file stops the load with its error, whatever rows follow (none, blank ones, a value
+    over two lines), and a broken units file stops it first."""
     from compliance.errors import RecordError
 
     (tmp_path / "units.csv").write_text(units, encoding="utf-8")
-    (tmp_path / "events.csv").write_text(",".join(HEADER[:4]) + ",type\nE1,U1,accident,2022-09-30,accident\n",
-                                         encoding="utf-8")
+    (tmp_path / "events.csv").write_text(",".join(HEADER[:4]) + ",type\n" + rows, encoding="utf-8")
     errors = []
     for size in (sys.maxsize, 0):  # row by row, then in bulk (read ahead)
         monkeypatch.setattr(bulk, "BULK_FROM_BYTES", size)

@@ -23,7 +23,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbstractMapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from operator import attrgetter
 from pathlib import Path
@@ -402,7 +402,7 @@ class Assembler:
         self.unit_ids: set[str] = set()
         self.stats: dict[str, dict[str, Any]] = {}
         self._bulk: Any = None  # the events file read in bulk, which also orders its events
-        self._ahead: dict[Path, Future[Any]] = {}  # events files being read on another thread (read_ahead)
+        self._ahead: dict[Path, Any] = {}  # events files being read on another thread (read_ahead): bulk.Reading
         self._pool: ThreadPoolExecutor | None = None  # that thread, which then vouches for their rows
 
     def take(self, source: Source) -> None:
@@ -455,7 +455,7 @@ class Assembler:
         bulk = self._read_in_bulk(source, spec, build, plans)
         rows_of = source.rows
         if bulk is not None:  # it makes the events of the rows it vouches for, and gives the others
-            rows_of = bulk.rows(accepted, progress)
+            rows_of = bulk.rows(accepted)
             every = 0
         for line, columns, values, problem in rows_of:
             rows += 1
@@ -551,21 +551,20 @@ class Assembler:
     def read_ahead(self, sources: list[Source]) -> ThreadPoolExecutor | None:
         """Start reading the events file that will be read in bulk, on a thread of its own; its executor, or None.
 
-        Reading it in Arrow (:func:`~compliance.records.bulk.read_events_file`)
-        needs no other record, and Arrow lets go of the interpreter while it
-        works, so the units and people (which its checks need) are taken here
-        meanwhile. :meth:`take` waits for it; its errors are raised there. Then
-        the same thread works out which rows are vouched for, while this one
-        types their attributes (:func:`~compliance.records.bulk.bulk_events`).
+        Reading it in Arrow (:class:`~compliance.records.bulk.Reading`) needs no
+        other record, and Arrow lets go of the interpreter while it works, so the
+        units and people (which its checks need) are taken here meanwhile.
+        :meth:`take` waits for its rows, and types their attributes while that
+        thread checks the file's lines, then works out which rows are vouched for
+        (:func:`~compliance.records.bulk.bulk_events`); its errors are raised there.
         """
         from compliance.records import bulk
 
         for source in sources:
             if _in_bulk(source):
                 bulk.arrow()  # imported here: importing it on the thread while the units are taken is slower
-                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
-                self._ahead[source.path] = pool.submit(bulk.read_events_file, source.path, source.codec)
-                self._pool = pool
+                pool = self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
+                self._ahead[source.path] = bulk.Reading(source.path, source.codec, pool)  # type: ignore[arg-type]
                 return pool
         return None
 
@@ -580,9 +579,10 @@ class Assembler:
             plan = plans[columns] = self._plan(spec, source, columns)
             return event_columns(plan, build, len(columns)) if isinstance(plan, _Plan) else None
 
-        ahead = self._ahead.pop(source.path, None)
-        read = ahead.result() if ahead is not None else bulk.read_events_file(source.path, source.codec)  # type: ignore[arg-type]
-        return bulk.bulk_events(read, reader_for, self.unit_ids, self._pool)
+        reading = self._ahead.pop(source.path, None)
+        if reading is None:  # not read ahead: read now, on this thread
+            reading = bulk.Reading(source.path, source.codec)  # type: ignore[arg-type]
+        return bulk.bulk_events(reading, reader_for, self.unit_ids, self._pool, self.progress)
 
     def _plan(self, spec: RecordKind, source: Source, columns: tuple[str, ...]) -> _Plan | _RowProblem:
         """The plan for a column tuple; a header that cannot work stops the file (RecordError)."""

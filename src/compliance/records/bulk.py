@@ -45,10 +45,11 @@ each event is one object whichever way it is reached.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -79,6 +80,7 @@ _FIELD = r'(?:[^",\r\n\x00]*|"(?:[^"\r\n\x00]|"")*")'
 PLAIN_LINE = rf"^{_FIELD}(?:,{_FIELD})*$"
 _QUOTED = r'"(?:[^"]|"")*"'
 _BLANK = r'^(?:"")?(?:,(?:"")?)*$'  # no value at all: the csv reader's blank row
+_PLAIN, _EMPTY = re.compile(PLAIN_LINE), re.compile(_BLANK)  # the same, for one line in Python
 
 # The times read in Arrow: a day, or a day and a clock time, naive, at +08:00 or in UTC (Z), years 1900 to 2999.
 _DAY = r"(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
@@ -103,23 +105,24 @@ def arrow() -> tuple[Any, Any, Any]:
 class BulkEvents:
     """The rows of one events file: the events of the rows vouched for, and the other rows (see the module).
 
-    Built by :func:`bulk_events`. ``rows(accepted)`` checks the attributes of the
+    Built by :func:`bulk_events`. ``rows(accepted)`` types the attributes of the
     vouched rows, then yields the other rows in file order as the CSV reader
     would, for the row path, which appends their events to ``accepted``. The
     events of the vouched rows are made when they are first asked for
     (:meth:`facts`): a rule reads a few types of events, of the units it binds.
     """
 
-    def __init__(self, file: str, numbers: Any, table: Any, aside: dict[int, list[str]], columns: tuple[str, ...],
-                 reader: EventColumns, typing: dict[str, Any], vouching: Future[Any]) -> None:
+    def __init__(self, file: str, read: EventsFile, reader: EventColumns, typer: _Typer,
+                 vouching: Callable[[], tuple[Any, dict[str, Any], _Instants]]) -> None:
         self._file = file
-        self._numbers = numbers  # the 1-based line of each row of ``table``
-        self._table = table  # the rows with as many values as columns, as read (not stripped)
-        self._aside = aside  # line -> values, for the other rows that hold a value
-        self._columns = columns
+        self._numbers = read.numbers  # the 1-based line of each row of ``table``
+        self._table = read.table  # the rows with as many values as columns, as read (not stripped)
+        self._kept = read.kept  # the place of each of those rows among the rows Arrow read (None: the same)
+        self._aside = read.aside  # line -> values, for the other rows that hold a value
+        self._columns = read.columns
         self._reader = reader
-        self._typing: dict[str, Any] | None = typing  # each row's type, attributes, extras (stripped, Arrow)
-        self._vouching: Future[Any] | None = vouching  # _vouch's result, worked out meanwhile on another thread
+        self._typer: _Typer | None = typer  # types every row's attributes (some typed already)
+        self._vouching: Any = vouching  # gives _vouch's result (worked out meanwhile on another thread, or then)
         self._vouched: Any = None  # a bool per row of ``table``
         self._vouched_rows: list[int] = []  # their rows in ``table``
         self._vouched_lines: list[int] = []
@@ -135,9 +138,9 @@ class BulkEvents:
         """How many events the vouched rows give (the rows the caller's loop did not see)."""
         return len(self._attributes)
 
-    def rows(self, accepted: list[Any], progress: Any = None) -> Iterator[RawRow]:
+    def rows(self, accepted: list[Any]) -> Iterator[RawRow]:
         _, pc, _ = arrow()
-        failed = self._check(progress)
+        failed = self._check()
         at = pc.indices_nonzero(pc.invert(self._vouched))
         values = [list(row.values()) for row in self._table.take(at).to_pylist()]  # the rows not vouched for
         waiting = sorted([(line, None) for line in self._aside]
@@ -157,43 +160,27 @@ class BulkEvents:
                 self._other_lines.append(line)
         self._table = None  # the text of the file is no longer needed
 
-    def _check(self, progress: Any) -> list[int]:
+    def _check(self) -> list[int]:
         """The vouched rows' attributes typed (``_attributes``, ``_lines``); the positions of the rows that gave
         none (their events are the row path's to make or reject).
 
-        Every row of a known type is typed, in Python, while :func:`_vouch` works
-        out in Arrow, on another thread, which rows are vouched for (two cores at
-        once); then the vouched rows' are kept.
+        Every row Arrow read is typed, in Python, while :func:`_vouch` works out in
+        Arrow, on another thread, which rows are vouched for (two cores at once);
+        then the vouched rows' are kept.
         """
-        # a chunk between two reports of progress (read here: tests change it)
-        from compliance.records.assembly import PROGRESS_EVERY
-
         pa, pc, _ = arrow()
-        typing, typed = self._typing, self._reader.typed
-        assert typing is not None and self._vouching is not None, "checked once"
-        count = self._table.num_rows
-        extras = [f"extra{index}" for index in range(len(self._reader.extra_positions))]
-        found: list[Any] = []  # each row's typed attributes (None: none given; False: the row path decides)
-        for start in range(0, count, PROGRESS_EVERY):
-            size = min(PROGRESS_EVERY, count - start)
-
-            def column(name: str) -> list[Any]:
-                return typing[name].slice(start, size).to_pylist()  # noqa: B023 (used at once)
-
-            if extras:
-                found.extend(map(typed, column("type"), column("attributes"), zip(*map(column, extras))))
-            else:
-                found.extend(map(typed, column("type"), column("attributes")))
-            if progress is not None and size == PROGRESS_EVERY:  # the end is reported by the caller
-                progress(self._file, start + size)
-        self._typing = None
-        vouched, keys, self._instants = self._vouching.result()
+        assert self._typer is not None and self._vouching is not None, "checked once"
+        found = self._typer.rest()
+        self._typer = None
+        vouched, keys, self._instants = self._vouching()
         self._vouching = None
         self._vouched = vouched
-        rows = self._vouched_rows = pc.indices_nonzero(vouched).to_pylist()
-        numbers = self._vouched_lines = self._numbers.take(pa.array(rows, pa.int64())).to_pylist()
-        if len(rows) < count:
-            found = list(map(found.__getitem__, rows))
+        rows = pc.indices_nonzero(vouched)
+        self._vouched_rows = rows.to_pylist()
+        numbers = self._vouched_lines = self._numbers.take(rows).to_pylist()
+        read = rows if self._kept is None else self._kept.take(rows)  # their places among the rows typed
+        if len(read) < len(found):
+            found = list(map(found.__getitem__, read.to_pylist()))
         failed: list[int] = []  # positions among the vouched rows whose event only the row path can make
         if False in found:  # identity or equality: a dict equals False never
             for position, value in enumerate(found):
@@ -204,7 +191,7 @@ class BulkEvents:
                     self._lines.append(numbers[position])
         else:
             self._attributes, self._lines = found, numbers
-        kept = None if not failed else pa.array(_without(len(rows), failed))
+        kept = None if not failed else pa.array(_without(len(numbers), failed))
         # the key columns of the vouched rows that give an event: the events', and the names in the summary's
         self._keys = {name: keys[name] if kept is None else keys[name].filter(kept) for name in _KEPT}
         return failed
@@ -464,37 +451,118 @@ def _spans(pa: Any, pc: Any, table: Any, by: list[str]) -> tuple[Any, list[tuple
     return _integers(pa, order), list(zip(codes, pairwise(bounds)))
 
 
+class ArrowRead(NamedTuple):
+    """The rows of an events file as Arrow read them (:func:`read_table`); its lines are not checked yet."""
+
+    path: str
+    data: bytes  # the file, without a byte-order mark
+    columns: tuple[str, ...]  # the header
+    table: Any  # the rows with as many values as columns, as read (not stripped; blank rows too)
+    other: list[str]  # the texts of the lines with another number of values (and not empty)
+
+
 class EventsFile(NamedTuple):
-    """An events file read in bulk, not yet checked (:func:`read_events_file`)."""
+    """An events file read in bulk, its lines checked (:func:`checked_lines`); its rows not yet checked."""
 
     path: str
     columns: tuple[str, ...]  # the header
     numbers: Any  # the 1-based line of each row of ``table``
-    table: Any  # the rows with as many values as columns, as read (not stripped)
+    table: Any  # the rows with as many values as columns, as read (not stripped), but for blank rows
     aside: dict[int, list[str]]  # line -> values, for the other rows that hold a value
+    kept: Any  # the place of each row of ``table`` among those of ``ArrowRead.table`` (None: the same)
 
 
-def read_events_file(path: Path, codec: str) -> EventsFile | None:
-    """The rows of the events file ``path`` (opened with ``codec``), read in Arrow; None: read it row by row.
+class Reading:
+    """An events file read in Arrow: on ``pool`` (of one thread), or at once, on this thread, without one.
 
-    It reads the file alone (no record of the export is needed), so it can run
-    on a thread of its own while the units and people are taken: Arrow lets go
-    of the interpreter while it works. It raises the header's
-    :class:`~compliance.errors.RecordError`, as the row path would.
+    :meth:`table` gives its rows as soon as Arrow has read them
+    (:func:`read_table`), while the pool's thread goes on to check its lines
+    (:func:`checked_lines`; :meth:`busy` till then, :meth:`checked`): the caller
+    can type the rows' attributes meanwhile. Arrow lets go of the interpreter
+    while it works. Both raise the header's :class:`~compliance.errors.RecordError`,
+    as the row path would.
+    """
+
+    def __init__(self, path: Path, codec: str, pool: Executor | None = None) -> None:
+        self._read: ArrowRead | None = None
+        self._table: Future[ArrowRead | None] | None = None
+        self._lines: Future[EventsFile | None] | None = None
+        if pool is None:
+            self._read = read_table(path, codec)
+        else:
+            self._table = pool.submit(read_table, path, codec)
+            self._lines = pool.submit(self._checked_lines)  # once the file is read: the pool has one thread
+
+    def _checked_lines(self) -> EventsFile | None:
+        read = self.table()
+        return None if read is None else checked_lines(read)
+
+    def table(self) -> ArrowRead | None:
+        """The rows Arrow read (waiting for them); None: read the file row by row."""
+        return self._read if self._table is None else self._table.result()
+
+    def busy(self) -> bool:
+        """Whether the lines are being checked still."""
+        return self._lines is not None and not self._lines.done()
+
+    def checked(self) -> EventsFile | None:
+        """The rows with their lines, once checked (waiting for them); None: read the file row by row."""
+        return self._checked_lines() if self._lines is None else self._lines.result()
+
+
+def read_table(path: Path, codec: str) -> ArrowRead | None:
+    """The rows of the events file ``path`` (opened with ``codec``) as Arrow reads them; None: read it row by
+    row. :func:`checked_lines` says whether they are the rows the csv module reads.
+
+    It reads the file alone (no record of the export is needed), so it can run on
+    a thread of its own while the units and people are taken. It raises the
+    header's :class:`~compliance.errors.RecordError`, as the row path would.
     """
     if codec not in (UTF8, UTF8_BOM):
         return None
-    pa, pc, pcsv = arrow()
+    pa, _, pcsv = arrow()
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(pa.array([0, len(data)], pa.int64()).buffers()[1]),
-                                                 pa.py_buffer(data))
-        whole.validate(full=True)  # UTF-8 throughout
+        _whole(pa, data).validate(full=True)  # UTF-8 throughout
     except pa.ArrowInvalid:
         return None
-    crlf = b"\r" in data
+    end = data.find(b"\n")
+    if end < 0:
+        return None  # no row
+    header = data[:end].decode()
+    header = header.removesuffix("\r")
+    if not _PLAIN.fullmatch(header) or _EMPTY.fullmatch(header):
+        return None  # not plain (the row path says what it holds), or the header is further down
+    columns = _header(next(csv.reader([header])), str(path), 1)
+    names = [f"c{index}" for index in range(len(columns))]
+    other: list[str] = []  # the texts of the lines that have another number of values
+
+    def elsewhere(row: Any) -> str:
+        other.append(row.text.removesuffix("\r"))  # (a line that ends in CRLF)
+        return "skip"
+
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[end + 1:]),
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=pcsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True,
+                                            invalid_row_handler=elsewhere),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:  # no row, or lines Arrow cannot read (they are not plain)
+        return None
+    return ArrowRead(str(path), data, columns, table, other)
+
+
+def checked_lines(read: ArrowRead) -> EventsFile | None:
+    """The rows of ``read`` with their lines, if every line of the file is a CSV record of its own, written
+    plainly (then they are the rows the csv module reads); None: read the file row by row."""
+    pa, pc, _ = arrow()
+    whole = _whole(pa, read.data)
+    crlf = b"\r" in read.data
     lines = None
     if crlf:  # (in Arrow: counting the line ends with bytes.count would hold the interpreter meanwhile)
         lines = pc.list_flatten(pc.split_pattern(whole, "\r\n"))  # every line ends in CRLF (the csv module's)?
@@ -508,58 +576,54 @@ def read_events_file(path: Path, codec: str) -> EventsFile | None:
         lines = lines.slice(0, len(lines) - 1)  # the line feed that ends the last line
     if len(lines) < 2 or not pc.all(pc.match_substring_regex(lines, PLAIN_LINE)).as_py():
         return None
-    header = lines[0].as_py()
-    if pc.match_substring_regex(pa.array([header]), _BLANK)[0].as_py():
-        return None  # the header is further down: the row path finds it
     data_lines = lines.slice(1)
     blank = pc.match_substring_regex(data_lines, _BLANK)
     if pc.all(blank).as_py():
         return None  # no row: nothing to gain, and the row path decides what an empty file means
-    columns = _header(next(csv.reader([header])), str(path), 1)
-    names = [f"c{index}" for index in range(len(columns))]
-    other: list[str] = []  # the texts of the lines that have another number of values
-
-    def elsewhere(row: Any) -> str:
-        other.append(row.text[:-1] if crlf and row.text.endswith("\r") else row.text)
-        return "skip"
-
-    table = pcsv.read_csv(
-        pa.BufferReader(pa.py_buffer(data)[data.index(b"\n") + 1:]),
-        read_options=pcsv.ReadOptions(column_names=names),
-        parse_options=pcsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True,
-                                        invalid_row_handler=elsewhere),
-        convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                            strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
+    table, other = read.table, read.other
     # the rows Arrow read are the data lines that are not empty and not elsewhere, in order
-    read = pc.not_equal(data_lines, "")
+    taken = pc.not_equal(data_lines, "")
     aside_mask = pc.is_in(data_lines, value_set=pa.array(other, pa.large_string())) if other else None
     if aside_mask is not None:
-        read = pc.and_(read, pc.invert(aside_mask))
-    numbers = pc.add(pc.indices_nonzero(read), 2)
+        taken = pc.and_(taken, pc.invert(aside_mask))
+    numbers = pc.add(pc.indices_nonzero(taken), 2)
     if len(numbers) != table.num_rows:
         return None
     aside: dict[int, list[str]] = {}
     if aside_mask is not None:
         for index in pc.indices_nonzero(pc.and_(aside_mask, pc.invert(blank))).to_pylist():
             aside[index + 2] = next(csv.reader([data_lines[index].as_py()]))
-    keep = pc.invert(pc.filter(blank, read))  # a row of empty values is no row
+    keep = pc.invert(pc.filter(blank, taken))  # a row of empty values is no row
+    kept = None
     if not pc.all(keep).as_py():
+        kept = pc.indices_nonzero(keep)
         table, numbers = table.filter(keep), numbers.filter(keep)
-    return EventsFile(str(path), columns, numbers, table, aside)
+    return EventsFile(read.path, read.columns, numbers, table, aside, kept)
 
 
-def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str],
-                pool: Executor | None = None) -> BulkEvents | None:
-    """The rows of an events file read by :func:`read_events_file`, to be checked; None: read it row by row.
+def _whole(pa: Any, data: bytes) -> Any:
+    """``data`` as one Arrow string (not validated), without a copy."""
+    return pa.LargeStringArray.from_buffers(1, pa.py_buffer(pa.array([0, len(data)], pa.int64()).buffers()[1]),
+                                            pa.py_buffer(data))
+
+
+_STEP = 4096
+"""Rows typed at a time while the lines are checked on the other thread (a hundredth of a second)."""
+
+
+def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Executor | None = None,
+                progress: Any = None) -> BulkEvents | None:
+    """The rows of an events file being read, to be checked; None: read it row by row.
 
     ``reader_for(columns)`` gives the :class:`~compliance.records.assembly.EventColumns`
     of the file's columns, or None (then the file goes the row path); it may raise
     the header's :class:`~compliance.errors.RecordError`, as the row path would.
-    Which rows are vouched for (:func:`_vouch`) is worked out on ``pool``, if
-    given, while :meth:`BulkEvents.rows` types their attributes; ``unit_ids`` must
-    not change meanwhile.
+    The rows' attributes are typed while the lines are checked (:class:`Reading`);
+    then which rows are vouched for (:func:`_vouch`) is worked out on ``pool``, if
+    given, while :meth:`BulkEvents.rows` types the rest; ``unit_ids`` must not
+    change meanwhile. ``progress(file, rows)`` is told every so many rows typed.
     """
+    read = reading.table()
     if read is None:
         return None
     reader = reader_for(read.columns)
@@ -574,13 +638,61 @@ def bulk_events(read: EventsFile | None, reader_for: Any, unit_ids: set[str],
     typing = {"type": types, "attributes": _stripped(pa, pc, table, reader.attributes)}
     for index, position in enumerate(reader.extra_positions):
         typing[f"extra{index}"] = _stripped(pa, pc, table, position)
-    work = partial(_vouch, pa, pc, table, reader, types, unit_ids, read.aside)
-    if pool is not None:
-        vouching = pool.submit(work)
-    else:
-        vouching = Future()
-        vouching.set_result(work())
-    return BulkEvents(read.path, read.numbers, table, read.aside, read.columns, reader, typing, vouching)
+    typer = _Typer(reader.typed, typing, table.num_rows, read.path, progress)
+    while reading.busy() and typer.more(_STEP):
+        pass
+    checked = reading.checked()
+    if checked is None:
+        return None
+    if checked.kept is not None:
+        types = types.take(checked.kept)
+    work = partial(_vouch, pa, pc, checked.table, reader, types, unit_ids, checked.aside)
+    return BulkEvents(read.path, checked, reader, typer, work if pool is None else pool.submit(work).result)
+
+
+class _Typer:
+    """Types the attributes of the rows of a table, in order, some at a time: ``typed(type, attributes,
+    extras)`` (:class:`~compliance.records.assembly.EventColumns`) of the columns ``typing`` (``type``,
+    ``attributes``, ``extra0``…)."""
+
+    def __init__(self, typed: Any, typing: dict[str, Any], count: int, file: str, progress: Any) -> None:
+        self.found: list[Any] = []  # each row's typed attributes (None: none given; False: the row path decides)
+        self._typed, self._typing, self._count = typed, typing, count
+        self._extras = [f"extra{index}" for index in range(len(typing) - 2)]
+        self._file, self._progress = file, progress
+
+    def more(self, size: int) -> bool:
+        """Type up to ``size`` more rows; False when every row is typed."""
+        # rows between two reports of progress (read here: tests change it)
+        from compliance.records.assembly import PROGRESS_EVERY
+
+        start = len(self.found)
+        size = min(size, self._count - start, PROGRESS_EVERY - start % PROGRESS_EVERY)  # up to the next report
+        if size <= 0:
+            return False
+        typing = self._typing
+
+        def column(name: str) -> list[Any]:
+            return typing[name].slice(start, size).to_pylist()
+
+        if self._extras:
+            self.found.extend(map(self._typed, column("type"), column("attributes"),
+                                  zip(*map(column, self._extras))))
+        else:
+            self.found.extend(map(self._typed, column("type"), column("attributes")))
+        done = start + size
+        if self._progress is not None and done % PROGRESS_EVERY == 0 and done < self._count:
+            self._progress(self._file, done)  # (the end is the caller's to tell)
+        return True
+
+    def rest(self) -> list[Any]:
+        """Every row's typed attributes (the rest typed now)."""
+        from compliance.records.assembly import PROGRESS_EVERY
+
+        while self.more(PROGRESS_EVERY):
+            pass
+        self._typing = {}
+        return self.found
 
 
 def _stripped(pa: Any, pc: Any, table: Any, position: int | None) -> Any:
@@ -725,4 +837,4 @@ def _read(text: str) -> Instant | None:
         return None
 
 
-__all__ = ["BULK_FROM_BYTES", "BulkEvents", "EventsFile", "bulk_events", "read_events_file"]
+__all__ = ["BULK_FROM_BYTES", "ArrowRead", "BulkEvents", "EventsFile", "Reading", "bulk_events", "checked_lines", "read_table"]
