@@ -135,6 +135,32 @@ def test_bulk_reads_any_events_file_as_the_row_path_does(tmp_path_factory, monke
     _same_either_way(folder, monkeypatch, block, ahead)
 
 
+_plain_rows = st.lists(st.tuples(_units.filter(lambda unit: unit in ("U1", "U2")),
+                                  st.sampled_from(["accident", "safety_patrol", "hazard_found"]),
+                                  st.sampled_from(["2022-09-30", "2022-09-30T14:00:00+08:00", "2022-09-30T06:00:00Z",
+                                                   "2022-09-29 23:59", "2022-10-01", "2022/9/30 14:00"])),
+                        min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_plain_rows, numbers=st.randoms(use_true_random=False))
+def test_an_events_file_of_plain_rows_is_indexed_on_the_reading_thread_as_the_row_path_indexes_it(
+        tmp_path_factory, monkeypatch, rows, numbers):
+    """When every row is vouched for and gives an event, the index is sorted on the reading thread while the
+    attributes are typed: the same events in the same order as the row path's, ids and times shuffled."""
+    folder = tmp_path_factory.mktemp("export")
+    ids = [f"E{number}" for number in numbers.sample(range(1, 1000), len(rows))]
+    (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    (folder / "events.csv").write_text(",".join(HEADER[:4]) + "\n" + "".join(
+        f"{event_id},{unit},{kind},{moment}\n" for event_id, (unit, kind, moment) in zip(ids, rows)), encoding="utf-8")
+    sorts = []
+    original = bulk._sorted
+    monkeypatch.setattr(bulk, "_sorted", lambda *args: sorts.append(1) or original(*args))
+    _same_either_way(folder, monkeypatch)
+    assert len(sorts) == 1  # on the reading thread, not again when the facts were made
+    assert len(load_export(folder).facts.events) == len(rows)
+
+
 def _reached(facts, first: str) -> dict[str, list]:
     """Every event of ``facts`` as each of its ways gives it (by id, by unit and type, by type), asking ``first``
     way first: the bulk reader makes an event when it is first asked for."""

@@ -113,7 +113,7 @@ class BulkEvents:
     """
 
     def __init__(self, file: str, read: EventsFile, reader: EventColumns, typer: _Typer,
-                 vouching: Callable[[], tuple[Any, dict[str, Any], _Instants]]) -> None:
+                 vouching: Callable[[], tuple[Any, dict[str, Any], _Instants, Any]]) -> None:
         self._file = file
         self._numbers = read.numbers  # the 1-based line of each row of ``table``
         self._table = read.table  # the rows with as many values as columns, as read (not stripped)
@@ -128,6 +128,7 @@ class BulkEvents:
         self._vouched_lines: list[int] = []
         self._instants: _Instants | None = None
         self._keys: dict[str, Any] = {}  # the stripped, typed key columns of the vouched rows (Arrow)
+        self._index: Any = None  # their index (_sorted), when it was sorted meanwhile on the other thread
         self._attributes: list[Any] = []  # the typed attributes of each vouched row kept (None: none given)
         self._lines: list[int] = []  # the line of each vouched row kept
         self._before = 0  # the events in ``accepted`` before this file's (another events source's)
@@ -172,7 +173,7 @@ class BulkEvents:
         assert self._typer is not None and self._vouching is not None, "checked once"
         found = self._typer.rest()
         self._typer = None
-        vouched, keys, self._instants = self._vouching()
+        vouched, keys, self._instants, index = self._vouching()
         self._vouching = None
         self._vouched = vouched
         rows = pc.indices_nonzero(vouched)
@@ -191,6 +192,7 @@ class BulkEvents:
                     self._lines.append(numbers[position])
         else:
             self._attributes, self._lines = found, numbers
+        self._index = index if not failed else None  # the index of these rows, if it was sorted
         kept = None if not failed else pa.array(_without(len(numbers), failed))
         # the key columns of the vouched rows that give an event: the events', and the names in the summary's
         self._keys = {name: keys[name] if kept is None else keys[name].filter(kept) for name in _KEPT}
@@ -224,27 +226,26 @@ class BulkEvents:
         """``Facts``' ``events`` and events index (``_by_unit_type``, ``_by_type``): the events of the vouched
         rows and those the row path made (``accepted``), each made when first asked for.
 
-        The vouched rows' keys are sorted in Arrow; an event the row path made
-        joins them with its keys read in Python.
+        The vouched rows' keys are sorted in Arrow (on the reading thread, while
+        their attributes were typed, when every one of them gives an event); an
+        event the row path made joins them with its keys read in Python.
         """
         pa, pc, _ = arrow()
         keys = self._keys
         rows = EventRows(pa, keys, self._attributes, self._instants, self._reader.fields_sets, accepted)
-        units, kinds, ats, ids = (keys[name] for name in _INDEX_KEYS)
-        if accepted:
-            units = pa.concat_arrays([units, pa.array([event.unit_id for event in accepted], pa.string())])
-            kinds = pa.concat_arrays([kinds, pa.array([event.type for event in accepted], pa.string())])
-            ats = pa.concat_arrays([ats, pa.array([_microseconds(event.occurred_at.at) for event in accepted],
-                                                  pa.int64())])
-            ids = pa.concat_arrays([ids, pa.array([event.event_id for event in accepted], pa.string())])
-        unit_codes, kind_codes = units.dictionary_encode(), kinds.dictionary_encode()
-        table = pa.table({"unit": unit_codes.indices, "type": kind_codes.indices, "at": ats, "id": ids})
-        unit_names, kind_names = unit_codes.dictionary.to_pylist(), kind_codes.dictionary.to_pylist()
-        order, spans = _spans(pa, pc, table, ["unit", "type"])
-        by_unit_type = EventsIndex(rows, order, {(unit_names[unit], kind_names[kind]): span
-                                                 for (unit, kind), span in spans})
-        order, spans = _spans(pa, pc, table, ["type"])
-        by_type = EventsIndex(rows, order, {kind_names[kind]: span for (kind,), span in spans})
+        index = self._index if not accepted else None  # sorted on the other thread, if it was
+        if index is None:
+            units, kinds, ats, ids = (keys[name] for name in _INDEX_KEYS)
+            if accepted:
+                units = pa.concat_arrays([units, pa.array([event.unit_id for event in accepted], pa.string())])
+                kinds = pa.concat_arrays([kinds, pa.array([event.type for event in accepted], pa.string())])
+                ats = pa.concat_arrays([ats, pa.array([_microseconds(event.occurred_at.at) for event in accepted],
+                                                      pa.int64())])
+                ids = pa.concat_arrays([ids, pa.array([event.event_id for event in accepted], pa.string())])
+            index = _sorted(pa, pc, units, kinds, ats, ids)
+        self._index = None
+        (order, spans), (type_order, type_spans) = index
+        by_unit_type, by_type = EventsIndex(rows, order, spans), EventsIndex(rows, type_order, type_spans)
         after = len(self._other_lines) + self._before  # the events of a later events source come last
         lines = (self._lines + [0] * self._before + self._other_lines
                  + [sys.maxsize] * (len(accepted) - after))
@@ -432,6 +433,19 @@ def _integers(pa: Any, values: Any) -> Any:
     if not len(values):
         return ()
     return memoryview(values.buffers()[1]).cast("q")[values.offset:values.offset + len(values)]
+
+
+def _sorted(pa: Any, pc: Any, units: Any, kinds: Any, ats: Any, ids: Any) -> tuple[tuple[Any, dict[Any, Any]], ...]:
+    """The events index of events given by their keys (unit, type, Shanghai microseconds, id): the positions
+    sorted by (unit, type, instant, id) with each (unit, type)'s run among them, and sorted by (type,
+    instant, id) with each type's run (:class:`EventsIndex`)."""
+    unit_codes, kind_codes = units.dictionary_encode(), kinds.dictionary_encode()
+    table = pa.table({"unit": unit_codes.indices, "type": kind_codes.indices, "at": ats, "id": ids})
+    unit_names, kind_names = unit_codes.dictionary.to_pylist(), kind_codes.dictionary.to_pylist()
+    order, spans = _spans(pa, pc, table, ["unit", "type"])
+    by_unit_type = order, {(unit_names[unit], kind_names[kind]): span for (unit, kind), span in spans}
+    order, spans = _spans(pa, pc, table, ["type"])
+    return by_unit_type, (order, {kind_names[kind]: span for (kind,), span in spans})
 
 
 def _spans(pa: Any, pc: Any, table: Any, by: list[str]) -> tuple[Any, list[tuple[tuple[int, ...], tuple[int, int]]]]:
@@ -646,8 +660,16 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
         return None
     if checked.kept is not None:
         types = types.take(checked.kept)
-    work = partial(_vouch, pa, pc, checked.table, reader, types, unit_ids, checked.aside)
-    return BulkEvents(read.path, checked, reader, typer, work if pool is None else pool.submit(work).result)
+    vouch = partial(_vouch, pa, pc, checked.table, reader, types, unit_ids, checked.aside)
+    if pool is None:
+        return BulkEvents(read.path, checked, reader, typer, lambda: (*vouch(), None))
+
+    def vouch_and_sort() -> tuple[Any, dict[str, Any], _Instants, Any]:
+        """_vouch's result, and the index of the vouched rows (:func:`_sorted`): the thread has the time."""
+        vouched, keys, instants = vouch()
+        return vouched, keys, instants, _sorted(pa, pc, *(keys[name] for name in _INDEX_KEYS))
+
+    return BulkEvents(read.path, checked, reader, typer, pool.submit(vouch_and_sort).result)
 
 
 class _Typer:
