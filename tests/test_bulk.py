@@ -283,3 +283,21 @@ def test_an_events_file_read_ahead_stops_the_load_as_the_row_path_does(units, ro
     assert errors[0] == errors[1]
     assert ("units.csv" in errors[0]) == (units != UNITS) and ("events.csv" in errors[0]) == (units == UNITS)
     assert "appears twice in the header" in errors[0]
+
+
+@pytest.mark.parametrize("busy", [True, False])  # the lines still being checked while every row is typed, or not
+@pytest.mark.parametrize("spanning", [False, True])  # a value over two lines: the file goes the row path after all
+def test_progress_is_told_every_so_many_rows_however_the_rows_were_typed(busy, spanning, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0)
+    monkeypatch.setattr(assembly, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(bulk, "_STEP", 1)
+    monkeypatch.setattr(bulk.Reading, "busy", lambda self: busy)
+    rows = [f"E{number},U1,safety_patrol,2022-09-{number:02d},,,," for number in range(1, 6)]
+    if spanning:
+        rows[2] = 'E3,U1,safety_patrol,2022-09-03,,,"{""note"":\n""two lines""}",'
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(",".join(HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    heard: list[tuple[str, int]] = []
+    result = load_export(tmp_path, progress=lambda file, count: heard.append((Path(file).name, count)))
+    assert len(result.facts.events) == 5
+    assert [count for name, count in heard if name == "events.csv"] == [2, 4, 5]

@@ -652,12 +652,14 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     typing = {"type": types, "attributes": _stripped(pa, pc, table, reader.attributes)}
     for index, position in enumerate(reader.extra_positions):
         typing[f"extra{index}"] = _stripped(pa, pc, table, position)
-    typer = _Typer(reader.typed, typing, table.num_rows, read.path, progress)
+    typer = _Typer(reader.typed, typing, table.num_rows, read.path)
     while reading.busy() and typer.more(_STEP):
         pass
     checked = reading.checked()
     if checked is None:
         return None
+    if progress is not None:  # told from here: the rows typed before might yet have gone the row path
+        typer.tell(progress)
     if checked.kept is not None:
         types = types.take(checked.kept)
     vouch = partial(_vouch, pa, pc, checked.table, reader, types, unit_ids, checked.aside)
@@ -677,11 +679,12 @@ class _Typer:
     extras)`` (:class:`~compliance.records.assembly.EventColumns`) of the columns ``typing`` (``type``,
     ``attributes``, ``extra0``…)."""
 
-    def __init__(self, typed: Any, typing: dict[str, Any], count: int, file: str, progress: Any) -> None:
+    def __init__(self, typed: Any, typing: dict[str, Any], count: int, file: str) -> None:
         self.found: list[Any] = []  # each row's typed attributes (None: none given; False: the row path decides)
         self._typed, self._typing, self._count = typed, typing, count
         self._extras = [f"extra{index}" for index in range(len(typing) - 2)]
-        self._file, self._progress = file, progress
+        self._file = file
+        self._progress: Any = None  # told (file, rows) every PROGRESS_EVERY rows typed, but at the end
 
     def more(self, size: int) -> bool:
         """Type up to ``size`` more rows; False when every row is typed."""
@@ -706,6 +709,15 @@ class _Typer:
         if self._progress is not None and done % PROGRESS_EVERY == 0 and done < self._count:
             self._progress(self._file, done)  # (the end is the caller's to tell)
         return True
+
+    def tell(self, progress: Any) -> None:
+        """Tell ``progress(file, rows)`` every PROGRESS_EVERY rows typed (but the last), those typed already
+        at once."""
+        from compliance.records.assembly import PROGRESS_EVERY
+
+        for done in range(PROGRESS_EVERY, min(len(self.found), self._count - 1) + 1, PROGRESS_EVERY):
+            progress(self._file, done)
+        self._progress = progress
 
     def rest(self) -> list[Any]:
         """Every row's typed attributes (the rest typed now)."""
