@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src"
@@ -176,6 +177,13 @@ def measure(data: Path, rules: list[str], with_breakdown: bool, repeat: int) -> 
 
 
 # -- printing -------------------------------------------------------------------------------
+def _rules(figures: dict[str, Any], given: list[str]) -> str:
+    """The rules counted by the breakdown, or (without one) the pack files given."""
+    if "rules" in figures:
+        return f"{figures['rules']} ({figures['packs']})"
+    return ", ".join(given) if given else "every shipped pack"
+
+
 def _mb(value: float) -> str:
     return f"{value / 2**20:,.0f} MB"
 
@@ -264,15 +272,13 @@ def main(argv: list[str] | None = None) -> int:
         by_units = sorted((row for row in rows if row[1] == GRID_EVENTS), key=lambda row: row[0])
         out += [f"Growth with events ({GRID_UNITS:,} units):", ""] + grid_table(by_events)
         out += ["", f"Growth with units ({GRID_EVENTS:,} events):", ""] + grid_table(by_units)
-        last = rows[-1][2]
-        out += ["", f"rules: {last.get('rules', '?')} ({last.get('packs', '?')})"]
+        out += ["", f"rules: {_rules(rows[-1][2], args.rules)}"]
     else:
         data = args.data or export_for(args.units, args.events, args.seed, args.work)
         figures = measure(data, args.rules, not args.no_breakdown, args.repeat)
         out += [f"Export: {data} (load average {figures['loadavg']:.1f})", ""] + one_table(figures)
         out += ["", f"findings: {figures.get('findings', '?')} in all, {figures['reported_findings']} reported; "
-                f"rejected rows: {figures.get('rejected', '?')}; rules: {figures.get('rules', '?')} "
-                f"({figures.get('packs', '?')})"]
+                f"rejected rows: {figures.get('rejected', '?')}; rules: {_rules(figures, args.rules)}"]
     text = "\n".join(out)
     print(text)
     if args.markdown:

@@ -25,6 +25,14 @@ def test_run_py_times_an_export_end_to_end_with_its_breakdown(tmp_path):
     assert re.search(r"findings: [0-9]+ in all, [0-9]+ reported; rejected rows: [0-9]+; rules: [0-9]+", shown)
 
 
+def test_run_py_without_a_breakdown_names_the_packs_it_was_given(tmp_path):
+    shown = _run("benchmarks/run.py", "--units", "60", "--events", "3000", "--work", str(tmp_path), "--no-breakdown",
+                 "--rules", "rules/national.yaml")
+    assert re.search(r"\| \*\*`compliance evaluate` end to end\*\* \| \*\*[0-9.]+\*\*", shown)
+    assert "load (`load_export`)" not in shown
+    assert shown.rstrip().endswith("rules: rules/national.yaml")
+
+
 def test_probes_py_measures_and_says_which_probes_it_could_not_run(tmp_path):
     _run("benchmarks/generate.py", "--units", "60", "--events", "3000", "--seed", "1", "--out", str(tmp_path))
     shown = _run("benchmarks/probes.py", "--data", str(tmp_path))
