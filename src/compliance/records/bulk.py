@@ -649,10 +649,10 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     coded = _stripped(pa, pc, table, reader.type).dictionary_encode()
     canonical = [_event_type(name) for name in coded.dictionary.to_pylist()]
     types = pc.take(pa.array(canonical, pa.string()), coded.indices)
-    typing = {"type": types, "attributes": _stripped(pa, pc, table, reader.attributes)}
+    texts = {"type": types, "attributes": _stripped(pa, pc, table, reader.attributes)}
     for index, position in enumerate(reader.extra_positions):
-        typing[f"extra{index}"] = _stripped(pa, pc, table, position)
-    typer = _Typer(reader.typed, typing, table.num_rows, read.path)
+        texts[f"extra{index}"] = _stripped(pa, pc, table, position)
+    typer = _Typer(reader.typed, texts, table.num_rows, read.path)
     while reading.busy() and typer.more(_STEP):
         pass
     checked = reading.checked()
@@ -676,13 +676,13 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
 
 class _Typer:
     """Types the attributes of the rows of a table, in order, some at a time: ``typed(type, attributes,
-    extras)`` (:class:`~compliance.records.assembly.EventColumns`) of the columns ``typing`` (``type``,
+    extras)`` (:class:`~compliance.records.assembly.EventColumns`) of the columns ``texts`` (``type``,
     ``attributes``, ``extra0``…)."""
 
-    def __init__(self, typed: Any, typing: dict[str, Any], count: int, file: str) -> None:
+    def __init__(self, typed: Any, texts: dict[str, Any], count: int, file: str) -> None:
         self.found: list[Any] = []  # each row's typed attributes (None: none given; False: the row path decides)
-        self._typed, self._typing, self._count = typed, typing, count
-        self._extras = [f"extra{index}" for index in range(len(typing) - 2)]
+        self._typed, self._texts, self._count = typed, texts, count
+        self._extras = [f"extra{index}" for index in range(len(texts) - 2)]
         self._file = file
         self._progress: Any = None  # told (file, rows) every PROGRESS_EVERY rows typed, but at the end
 
@@ -695,10 +695,10 @@ class _Typer:
         size = min(size, self._count - start, PROGRESS_EVERY - start % PROGRESS_EVERY)  # up to the next report
         if size <= 0:
             return False
-        typing = self._typing
+        texts = self._texts
 
         def column(name: str) -> list[Any]:
-            return typing[name].slice(start, size).to_pylist()
+            return texts[name].slice(start, size).to_pylist()
 
         if self._extras:
             self.found.extend(map(self._typed, column("type"), column("attributes"),
@@ -725,7 +725,7 @@ class _Typer:
 
         while self.more(PROGRESS_EVERY):
             pass
-        self._typing = {}
+        self._texts = {}
         return self.found
 
 
@@ -871,4 +871,6 @@ def _read(text: str) -> Instant | None:
         return None
 
 
-__all__ = ["BULK_FROM_BYTES", "ArrowRead", "BulkEvents", "EventsFile", "Reading", "bulk_events", "checked_lines", "read_table"]
+__all__ = [
+    "BULK_FROM_BYTES", "ArrowRead", "BulkEvents", "EventsFile", "Reading", "bulk_events", "checked_lines", "read_table",
+]
