@@ -301,3 +301,24 @@ def test_progress_is_told_every_so_many_rows_however_the_rows_were_typed(busy, s
     result = load_export(tmp_path, progress=lambda file, count: heard.append((Path(file).name, count)))
     assert len(result.facts.events) == 5
     assert [count for name, count in heard if name == "events.csv"] == [2, 4, 5]
+
+
+def test_rows_of_units_the_export_does_not_have_are_left_to_the_row_path_untyped(tmp_path, monkeypatch):
+    """The bulk reader types the attributes of every row that could be vouched for while it finds out which
+    can; a row whose unit is unknown cannot, and its attributes are not typed in bulk (the row path rejects it)."""
+    from compliance import facts
+
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0)
+    kinds = []
+    original = facts._EventBuilder.typed
+    monkeypatch.setattr(facts._EventBuilder, "typed",
+                        lambda self, kind, given: kinds.append(kind) or original(self, kind, given))
+    rows = ['E1,U1,accident,2022-09-30,,,"{""deaths"": ""2""}",'] + [
+        f'E{number},U9,accident,2022-09-30,,,"{{""deaths"": ""{number}""}}",' for number in range(2, 5)]
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(",".join(HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = load_export(tmp_path)
+    assert kinds == ["accident"]
+    assert list(result.facts.events) == ["E1"] and result.facts.events["E1"].attributes == {"deaths": 2}
+    assert [(rejection.line, rejection.column) for rejection in result.rejections] == [(3, "unit_id"), (4, "unit_id"),
+                                                                                      (5, "unit_id")]

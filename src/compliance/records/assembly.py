@@ -187,7 +187,8 @@ class EventColumns:
 
     :mod:`compliance.records.bulk` makes events in two steps: ``typed(kind, text,
     extras)`` gives the attributes as ``make`` types them for an event of the
-    vocabulary's type ``kind`` (None: none given; False: validation must decide),
+    vocabulary's type ``kind`` (None: none given; False: validation must decide, as
+    for a ``kind`` of None),
     and :func:`~compliance.facts.event_record` the event later, with the fields
     set ``fields_sets[actor given | target given << 1 | attributes given << 2]``.
     """
@@ -276,7 +277,9 @@ def _event_maker(plan: _Plan, build: Any) -> tuple[Any, Any, list[Any]]:
         return build_event(event_id, unit_id, kind, moment, actor or None, target or None, attributes or None,
                            names[mask])
 
-    def typed(kind: str, text: str, extra_values: Any = ()) -> Any:
+    def typed(kind: str | None, text: str, extra_values: Any = ()) -> Any:
+        if kind is None:  # no type of the vocabulary (or, in bulk, no unit of the export): validation decides
+            return False
         attributes = gathered(text, extra_values)
         if not attributes:  # False, or none given ({} gives none)
             return attributes if attributes is False else None

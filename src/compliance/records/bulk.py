@@ -165,9 +165,9 @@ class BulkEvents:
         """The vouched rows' attributes typed (``_attributes``, ``_lines``); the positions of the rows that gave
         none (their events are the row path's to make or reject).
 
-        Every row Arrow read is typed, in Python, while :func:`_vouch` works out in
-        Arrow, on another thread, which rows are vouched for (two cores at once);
-        then the vouched rows' are kept.
+        Every row Arrow read of a known type and unit is typed, in Python, while
+        :func:`_vouch` works out in Arrow, on another thread, which rows are vouched
+        for (two cores at once); then the vouched rows' are kept.
         """
         pa, pc, _ = arrow()
         assert self._typer is not None and self._vouching is not None, "checked once"
@@ -632,7 +632,8 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     ``reader_for(columns)`` gives the :class:`~compliance.records.assembly.EventColumns`
     of the file's columns, or None (then the file goes the row path); it may raise
     the header's :class:`~compliance.errors.RecordError`, as the row path would.
-    The rows' attributes are typed while the lines are checked (:class:`Reading`);
+    The attributes of the rows of known types and units are typed while the lines
+    are checked (:class:`Reading`);
     then which rows are vouched for (:func:`_vouch`) is worked out on ``pool``, if
     given, while :meth:`BulkEvents.rows` types the rest; ``unit_ids`` must not
     change meanwhile. ``progress(file, rows)`` is told every so many rows typed.
@@ -649,7 +650,10 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     coded = _stripped(pa, pc, table, reader.type).dictionary_encode()
     canonical = [_event_type(name) for name in coded.dictionary.to_pylist()]
     types = pc.take(pa.array(canonical, pa.string()), coded.indices)
-    texts = {"type": types, "attributes": _stripped(pa, pc, table, reader.attributes)}
+    # a row of a unit the export does not have goes the row path: its attributes are not typed here
+    known = pc.is_in(_stripped(pa, pc, table, reader.unit), value_set=pa.array(sorted(unit_ids), pa.string()))
+    texts = {"type": pc.if_else(known, types, pa.scalar(None, pa.string())),
+             "attributes": _stripped(pa, pc, table, reader.attributes)}
     for index, position in enumerate(reader.extra_positions):
         texts[f"extra{index}"] = _stripped(pa, pc, table, position)
     typer = _Typer(reader.typed, texts, table.num_rows, read.path)
