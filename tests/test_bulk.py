@@ -322,3 +322,55 @@ def test_rows_of_units_the_export_does_not_have_are_left_to_the_row_path_untyped
     assert list(result.facts.events) == ["E1"] and result.facts.events["E1"].attributes == {"deaths": 2}
     assert [(rejection.line, rejection.column) for rejection in result.rejections] == [(3, "unit_id"), (4, "unit_id"),
                                                                                       (5, "unit_id")]
+
+
+_wanted = st.sampled_from([{"deaths": 2}, {"deaths": [1, 3]}, {"deaths": None}, {"industry": "矿山"},
+                           {"deaths": 3, "industry": ("矿山", "化工")}, {"hazard_id": ["H1"]}, {"note": "a,b"}])
+
+
+def _having(events: list, attributes: dict) -> list:
+    """The events that have ``attributes``, as a selector's ``where`` reads them, written out plainly."""
+    def has(event, name, expected):
+        value = event.attributes.get(name)
+        return value in expected if isinstance(expected, (list, tuple)) else value == expected
+
+    return [event for event in events if all(has(event, name, expected) for name, expected in attributes.items())]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_events_file(), attributes=_wanted, whole_first=st.booleans())
+def test_the_events_that_have_attributes_are_the_row_paths_and_only_they_are_made(tmp_path_factory, monkeypatch, data,
+                                                                                 attributes, whole_first):
+    """Facts.events_of_type and events_of with attributes: the same events either way, in order; read in bulk,
+    only those are made (unless the key's whole list was asked for first)."""
+    folder = tmp_path_factory.mktemp("export")
+    (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    (folder / "events.csv").write_bytes(data)
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", sys.maxsize)
+    by_row = load_export(folder).facts
+    monkeypatch.setattr(bulk, "BULK_FROM_BYTES", 0)
+    in_bulk = load_export(folder).facts
+    for kind in ("accident", "safety_patrol", "hazard_found"):
+        if whole_first:
+            in_bulk.events_of_type(kind)
+        expected = _having(by_row.events_of_type(kind), attributes)
+        assert by_row.events_of_type(kind, attributes) == expected
+        assert in_bulk.events_of_type(kind, attributes) == expected
+        for unit in ("U1", "U2"):
+            expected = _having(by_row.events_of(unit, kind), attributes)
+            assert by_row.events_of(unit, kind, attributes) == expected
+            assert in_bulk.events_of(unit, kind, attributes) == expected
+    rows = in_bulk._by_type._rows if isinstance(in_bulk._by_type, bulk.EventsIndex) else None
+    if rows is not None and not whole_first:
+        made = [event for event in rows._made[:len(rows._ids)] if event is not None]  # (the row path's are made)
+        assert made == _having(made, attributes)
+
+
+def test_the_events_that_have_attributes_are_asked_by_attributes_not_by_the_events_own_fields():
+    from compliance.facts import Event, Facts, Unit
+
+    facts = Facts(units=[Unit(unit_id="U1", name="甲", kind="enterprise")],
+                  events=[Event(event_id="E1", unit_id="U1", type="accident", occurred_at="2022-09-30")])
+    assert facts.events_of_type("accident", {}) == facts.events_of_type("accident")
+    with pytest.raises(ValueError, match="unit_id"):
+        facts.events_of_type("accident", {"unit_id": "U1"})

@@ -22,8 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property, lru_cache
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -206,12 +206,32 @@ class Event(_Record):
 
     def attribute(self, name: str) -> Any:
         """An attribute, or one of the event's own fields by name (``event_id``, ``actor_id``…)."""
-        if name in _EVENT_FIELDS:
+        if name in EVENT_FIELDS:
             return getattr(self, name)
         return self.attributes.get(name)
 
 
-_EVENT_FIELDS = {"event_id", "unit_id", "type", "actor_id", "target_id"}
+EVENT_FIELDS = frozenset({"event_id", "unit_id", "type", "actor_id", "target_id"})
+"""The event's own fields that :meth:`Event.attribute` gives by name (any other name is an attribute's)."""
+
+
+def _having(index: Mapping[Any, list[Event]], key: Any, attributes: Mapping[str, Any] | None) -> list[Event]:
+    """The events of ``key`` in ``index`` that have ``attributes`` (:meth:`Facts.events_of_type`)."""
+    if not attributes:
+        return index.get(key, [])
+    if not EVENT_FIELDS.isdisjoint(attributes):
+        raise ValueError(f"not attributes but the event's own fields: {sorted(EVENT_FIELDS & set(attributes))}")
+    having = getattr(index, "having", None)
+    if having is not None:  # read in bulk (compliance.records.bulk.EventsIndex): only the events that have them made
+        return having(key, attributes)  # type: ignore[no-any-return]
+    events = index.get(key, [])
+    for name, expected in attributes.items():
+        values = map(dict.get, map(_ATTRIBUTES, events), repeat(name))
+        if isinstance(expected, (list, tuple)):
+            events = list(compress(events, map(expected.__contains__, values)))  # value in expected
+        else:
+            events = list(compress(events, map(eq, values, repeat(expected))))  # value == expected
+    return events
 
 
 def attribute_values(events: Iterable[Event], name: str) -> Iterator[Any]:
@@ -225,7 +245,7 @@ def attribute_values(events: Iterable[Event], name: str) -> Iterator[Any]:
     >>> list(attribute_values([event], "hazard_id")), list(attribute_values([event], "unit_id"))
     (['H1'], ['U1'])
     """
-    if name in _EVENT_FIELDS:
+    if name in EVENT_FIELDS:
         return map(attrgetter(name), events)
     return map(dict.get, map(_ATTRIBUTES, events), repeat(name))
 
@@ -734,9 +754,10 @@ class Facts:
         return dict(index)
 
     # -- queries ---------------------------------------------------------------
-    def events_of(self, unit_id: str, event_type: str) -> list[Event]:
-        """All events of a type in a unit, in time order."""
-        return self._by_unit_type.get((unit_id, event_type), [])
+    def events_of(self, unit_id: str, event_type: str, attributes: Mapping[str, Any] | None = None) -> list[Event]:
+        """All events of a type in a unit, in time order; with ``attributes``, those that have them
+        (see :meth:`events_of_type`)."""
+        return _having(self._by_unit_type, (unit_id, event_type), attributes)
 
     def events_between(self, unit_id: str, event_type: str, start: datetime, end: datetime) -> list[Event]:
         """Events of a type in a unit with ``start <= occurred_at < end`` (time order)."""
@@ -750,9 +771,23 @@ class Facts:
         events, keys = found
         return events[bisect.bisect_left(keys, start):bisect.bisect_left(keys, end)]
 
-    def events_of_type(self, event_type: str) -> list[Event]:
-        """All events of a type, in time order."""
-        return self._by_type.get(event_type, [])
+    def events_of_type(self, event_type: str, attributes: Mapping[str, Any] | None = None) -> list[Event]:
+        """All events of a type, in time order; with ``attributes`` (an attribute's name, not one of
+        :data:`EVENT_FIELDS`, to a value, or to a list or tuple of values), only those whose attribute is
+        that value, or one of those values, as a selector's ``where`` reads them.
+
+        The events of an events file read in bulk are made as they are asked for:
+        asked with ``attributes``, only the events that have them are made.
+
+        >>> facts = Facts(units=[Unit(unit_id="U1", name="甲", kind="enterprise")], events=[
+        ...     Event(event_id=f"E{n}", unit_id="U1", type="hazard_found", occurred_at=f"2022-09-0{n}",
+        ...           attributes={"grade": grade}) for n, grade in ((1, "major"), (2, "general"), (3, "major"))])
+        >>> [event.event_id for event in facts.events_of_type("hazard_found", {"grade": "major"})]
+        ['E1', 'E3']
+        >>> [event.event_id for event in facts.events_of_type("hazard_found", {"grade": ["general", "none"]})]
+        ['E2']
+        """
+        return _having(self._by_type, event_type, attributes)
 
     @cached_property
     def _events_have_units(self) -> bool:

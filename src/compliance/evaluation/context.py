@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from compliance.facts import Event, Facts, Tenure, Unit, attribute_values, region_chain
+from compliance.facts import EVENT_FIELDS, Event, Facts, Tenure, Unit, attribute_values, region_chain
 from compliance.findings import Status
 from compliance.language.compile import CompiledRule
 from compliance.language.schema import AppliesTo, Selector, TargetFilter, TenureSelector, UnitFilter
@@ -350,10 +350,14 @@ def all_events(context: Context, selector: Selector, units: Iterable[Unit] | Non
 def _all_events(context: Context, selector: Selector, units: list[Unit] | None) -> list[Event]:
     facts = context.facts
     wanted = None if units is None else {unit.unit_id for unit in units}
+    # the conditions on attributes are met before the events are made (as they are asked for, when read in
+    # bulk); _selected applies them all again
+    attributes = {name: expected for name, expected in selector.where.items() if name not in EVENT_FIELDS}
     found: list[Event] = []
     for event_type in selector.type:
-        of_type = facts.events_of_type(event_type)
-        per_unit = None if wanted is None else [facts.events_of(unit_id, event_type) for unit_id in wanted]
+        of_type = facts.events_of_type(event_type, attributes)
+        per_unit = None if wanted is None else [facts.events_of(unit_id, event_type, attributes)
+                                                for unit_id in wanted]
         in_wanted = None if per_unit is None else sum(map(len, per_unit))
         if in_wanted is not None and in_wanted * 4 < len(of_type):  # sorting a few beats a scan
             candidates = [event for events in per_unit for event in events[: _known(events, context.as_of)]]

@@ -53,7 +53,8 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
 from functools import partial
-from itertools import pairwise
+from itertools import compress, pairwise, repeat
+from operator import eq
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -319,6 +320,22 @@ class EventRows:
                     self._make(new)
         return [made[position] for position in positions]
 
+    def having(self, positions: Any, attributes: Mapping[str, Any]) -> list[int]:
+        """The positions, in order, of the events that have ``attributes`` (name to a value, or to a list or
+        tuple of values), read from the typed attributes of the events not made yet."""
+        given, made, vouched = self._attributes, self._made, len(self._ids)
+        found = list(positions)
+        dicts = [(given[position] or _NONE) if position < vouched else made[position].attributes
+                 for position in found]
+        for name, expected in attributes.items():
+            values = map(dict.get, dicts, repeat(name))
+            if isinstance(expected, (list, tuple)):
+                keep = list(map(expected.__contains__, values))  # value in expected
+            else:
+                keep = list(map(eq, values, repeat(expected)))  # value == expected
+            found, dicts = list(compress(found, keep)), list(compress(dicts, keep))
+        return found
+
     def _make(self, positions: list[int]) -> None:
         """Make the events at these positions (of vouched rows, not made yet)."""
         made, ids, attributes, fields_sets = self._made, self._ids, self._attributes, self._fields_sets
@@ -364,6 +381,14 @@ class EventsIndex(Mapping[Any, list[Any]]):
             raise KeyError(key)
         return found
 
+    def having(self, key: Any, attributes: Mapping[str, Any]) -> list[Any]:
+        """A key's events in order that have ``attributes`` (:meth:`~compliance.facts.Facts.events_of_type`);
+        only they are made: the attributes of an event not made yet are at hand."""
+        span = self._spans.get(key)
+        if span is None:
+            return []
+        return self._rows.events(self._rows.having(self._order[span[0]:span[1]], attributes))
+
     def __contains__(self, key: object) -> bool:
         return key in self._spans
 
@@ -404,6 +429,7 @@ class EventsById(Mapping[str, Any]):
 
 
 _SCANS = 64  # look-ups by id answered by a scan before EventRows makes its dictionary of ids
+_NONE: dict[str, Any] = {}  # the attributes of an event given none (read, never written)
 _INDEX_KEYS = ("unit_id", "type", "at", "event_id")
 _KEPT = (*_INDEX_KEYS, "instant", "actor_id", "target_id")
 
