@@ -224,9 +224,21 @@ def _having(index: Mapping[Any, list[Event]], key: Any, attributes: Mapping[str,
     having = getattr(index, "having", None)
     if having is not None:  # read in bulk (compliance.records.bulk.EventsIndex): only the events that have them made
         return having(key, attributes)  # type: ignore[no-any-return]
-    events = index.get(key, [])
-    for name, expected in attributes.items():
-        values = map(dict.get, map(_ATTRIBUTES, events), repeat(name))
+    return meeting(index.get(key, []), attributes)
+
+
+def meeting(events: list[Event], where: Mapping[str, Any]) -> list[Event]:
+    """The events, in order, whose attribute (or own field) of each name in ``where`` is the value given, or
+    one of the values of a list or tuple: a selector's ``where``. Each condition is applied to all the events
+    left, with the loop in C.
+
+    >>> events = [Event(event_id=f"E{n}", unit_id="U1", type="hazard_found", occurred_at="2022-09-30",
+    ...                 attributes={"grade": grade}) for n, grade in ((1, "major"), (2, "general"))]
+    >>> [event.event_id for event in meeting(events, {"grade": ["major", "minor"], "unit_id": "U1"})]
+    ['E1']
+    """
+    for name, expected in where.items():
+        values = attribute_values(events, name)
         if isinstance(expected, (list, tuple)):
             events = list(compress(events, map(expected.__contains__, values)))  # value in expected
         else:

@@ -15,13 +15,12 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import compress, repeat
-from operator import attrgetter, eq
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
 
-from compliance.facts import EVENT_FIELDS, Event, Facts, Tenure, Unit, attribute_values, region_chain
+from compliance.facts import EVENT_FIELDS, Event, Facts, Tenure, Unit, meeting, region_chain
 from compliance.findings import Status
 from compliance.language.compile import CompiledRule
 from compliance.language.schema import AppliesTo, Selector, TargetFilter, TenureSelector, UnitFilter
@@ -380,19 +379,14 @@ def _known(events: list[Event], as_of: datetime) -> int:
 def _selected(facts: Facts, selector: Selector, events: list[Event]) -> list[Event]:
     """The events that :func:`selects` counts (no actor), in their order, tested a condition at a time.
 
-    Each ``where`` condition is applied to all the events left (``map`` and
-    ``compress`` run the loop in C), then each remaining event's unit is looked
-    up, as :func:`selects` does. A selector with an actor's role or a target asks
+    Each ``where`` condition is applied to all the events left
+    (:func:`~compliance.facts.meeting`, the loop in C), then each remaining
+    event's unit is looked up, as :func:`selects` does. A selector with an actor's role or a target asks
     for more than attributes: :func:`selects` itself answers then.
     """
     if selector.actor_role is not None or selector.target is not None:
         return [event for event in events if selects(facts, selector, event)]
-    for name, expected in selector.where.items():
-        values = attribute_values(events, name)
-        if isinstance(expected, (list, tuple)):
-            events = list(compress(events, map(expected.__contains__, values)))  # value in expected
-        else:
-            events = list(compress(events, map(eq, values, repeat(expected))))  # value == expected
+    events = meeting(events, selector.where)
     if not facts._events_have_units:  # as in selects, an event of a unit not in the facts is an error
         deque(map(facts.units.__getitem__, map(_unit_id, events)), maxlen=0)
     return events
