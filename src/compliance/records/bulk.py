@@ -32,8 +32,10 @@ instant, id) in Arrow, which gives the events index of :class:`~compliance.facts
 without a pass of Python over the events (:meth:`BulkEvents.facts`).
 
 Their events are made when they are first asked for (:class:`EventRows`): a
-rule reads a few types of events, of the units it binds, and the 通化 pack reads
-about a quarter of the events of a year's export. Everything that decides
+rule reads a few types of events, of the units it binds, often only those with
+some attributes (a selector's ``where``: :meth:`EventsIndex.having` reads the
+typed attributes before any event is made), and the 通化 pack makes about a
+twentieth of the events of a year's export. Everything that decides
 whether a row is taken or rejected (its attributes as JSON, typed) is done when
 the file is read; what waits is putting the event together from values held
 here (its id, unit, type, instant, actor, target and typed attributes), so a
