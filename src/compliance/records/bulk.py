@@ -25,7 +25,7 @@ other row of the file has its id, and its attributes make an event exactly as
 the row path makes them (the same function, row by row). Values are stripped of
 exactly the characters ``str.strip`` strips. Which rows are vouched for is worked
 out in Arrow on the thread that read the file, while the attributes of every row
-of a known type are typed in Python (:func:`bulk_events`): two cores at once.
+of a known type and unit are typed in Python (:func:`bulk_events`): two cores at once.
 
 The rows vouched for are also sorted by (unit, type, instant, id) and by (type,
 instant, id) in Arrow, which gives the events index of :class:`~compliance.facts.Facts`
