@@ -362,7 +362,7 @@ def test_the_events_that_have_attributes_are_the_row_paths_and_only_they_are_mad
             assert in_bulk.events_of(unit, kind, attributes) == expected
     rows = in_bulk._by_type._rows if isinstance(in_bulk._by_type, bulk.EventsIndex) else None
     if rows is not None and not whole_first:
-        made = [event for event in rows._made[:len(rows._ids)] if event is not None]  # (the row path's are made)
+        made = [event for event in rows._made[:rows._vouched] if event is not None]  # (the row path's are made)
         assert made == _having(made, attributes)
 
 

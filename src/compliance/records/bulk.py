@@ -259,13 +259,14 @@ class EventRows:
     """The events of an events file read in bulk, by position: the vouched rows' events, made when first asked
     for (always the same object), then the row path's, made already (``others``).
 
-    The vouched rows' text values are held dictionary-encoded (each distinct name
-    once, interned), their instants by their position in ``instants``.
+    The vouched rows' ids stay in Arrow (a rule reads a few of them); their other
+    text values are held dictionary-encoded (each distinct name once, interned),
+    their instants by their position in ``instants``.
     """
 
     def __init__(self, pa: Any, keys: dict[str, Any], attributes: list[Any], instants: _Instants,
                  fields_sets: list[Any], others: list[Any]) -> None:
-        self._ids = keys["event_id"].to_pylist()
+        self._vouched = len(keys["event_id"])  # the vouched rows' events come first
         self._units, self._unit_at = _encoded(pa, keys["unit_id"])
         self._types, self._type_at = _encoded(pa, keys["type"])
         self._actors, self._actor_at = _encoded(pa, keys["actor_id"])
@@ -273,10 +274,10 @@ class EventRows:
         self._instants, self._instant_at = instants, _integers(pa, keys["instant"])
         self._attributes = attributes
         self._fields_sets = fields_sets
-        self._made: list[Any] = [None] * len(self._ids) + list(others)
+        self._made: list[Any] = [None] * self._vouched + list(others)
         self._id_column = keys["event_id"]
         self._at: dict[str, int] | None = None  # id -> position, once enough events were looked up by id
-        self._other_at = {event.event_id: position for position, event in enumerate(others, len(self._ids))}
+        self._other_at = {event.event_id: position for position, event in enumerate(others, self._vouched)}
         self._scans = 0  # the look-ups by id answered by a scan of the ids in Arrow
         self._lock = threading.Lock()
 
@@ -306,7 +307,7 @@ class EventRows:
     def ids(self) -> list[str]:
         """The event id of each position."""
         made = self._made
-        return self._ids + [made[position].event_id for position in range(len(self._ids), len(made))]
+        return self._id_column.to_pylist() + [made[position].event_id for position in range(self._vouched, len(made))]
 
     def events(self, positions: Any) -> list[Any]:
         """The events at these positions, in this order.
@@ -325,7 +326,7 @@ class EventRows:
     def having(self, positions: Any, attributes: Mapping[str, Any]) -> list[int]:
         """The positions, in order, of the events that have ``attributes`` (name to a value, or to a list or
         tuple of values), read from the typed attributes of the events not made yet."""
-        given, made, vouched = self._attributes, self._made, len(self._ids)
+        given, made, vouched = self._attributes, self._made, self._vouched
         found = list(positions)
         dicts = [(given[position] or _NONE) if position < vouched else made[position].attributes
                  for position in found]
@@ -340,17 +341,19 @@ class EventRows:
 
     def _make(self, positions: list[int]) -> None:
         """Make the events at these positions (of vouched rows, not made yet)."""
-        made, ids, attributes, fields_sets = self._made, self._ids, self._attributes, self._fields_sets
+        pa, _, _ = arrow()
+        made, attributes, fields_sets = self._made, self._attributes, self._fields_sets
+        ids = self._id_column.take(pa.array(positions, pa.int64())).to_pylist()
         units, unit_at, types, type_at = self._units, self._unit_at, self._types, self._type_at
         actors, actor_at, targets, target_at = self._actors, self._actor_at, self._targets, self._target_at
         instant, instant_at, instants = self._instants.__getitem__, self._instant_at, self._instants.made
-        for position in positions:
+        for position, event_id in zip(positions, ids):
             actor = actors[actor_at[position]]
             target = targets[target_at[position]]
             given = attributes[position]
             at = instant_at[position]
             mask = (0 if actor is None else 1) | (0 if target is None else 2) | (0 if given is None else 4)
-            made[position] = event_record(ids[position], units[unit_at[position]], types[type_at[position]],
+            made[position] = event_record(event_id, units[unit_at[position]], types[type_at[position]],
                                           instants[at] or instant(at), actor, target,
                                           {} if given is None else given, fields_sets[mask])
 
