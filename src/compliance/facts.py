@@ -238,12 +238,16 @@ def meeting(events: list[Event], where: Mapping[str, Any]) -> list[Event]:
     ['E1']
     """
     for name, expected in where.items():
-        values = attribute_values(events, name)
-        if isinstance(expected, (list, tuple)):
-            events = list(compress(events, map(expected.__contains__, values)))  # value in expected
-        else:
-            events = list(compress(events, map(eq, values, repeat(expected))))  # value == expected
+        events = list(compress(events, matching(attribute_values(events, name), expected)))
     return events
+
+
+def matching(values: Iterable[Any], expected: Any) -> Iterator[bool]:
+    """Whether each value meets one condition of a ``where``: is ``expected``, or one of the values of a list
+    or tuple ``expected`` (the loop in C)."""
+    if isinstance(expected, (list, tuple)):
+        return map(expected.__contains__, values)  # value in expected
+    return map(eq, values, repeat(expected))  # value == expected
 
 
 def attribute_values(events: Iterable[Event], name: str) -> Iterator[Any]:

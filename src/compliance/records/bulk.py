@@ -56,11 +56,10 @@ from concurrent.futures import Executor, Future
 from datetime import date, datetime, timedelta
 from functools import partial
 from itertools import compress, pairwise, repeat
-from operator import eq
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from compliance.facts import event_record
+from compliance.facts import event_record, matching
 from compliance.records.readers import UTF8, UTF8_BOM, RawRow, _header, _too_long
 from compliance.timeline import SHANGHAI, Instant, InstantError, _make, parse_instant
 from compliance.vocabulary import VOCABULARY
@@ -81,7 +80,6 @@ WHITESPACE = (
 # unquoted (no quote, comma or line break in it) or quoted whole (quotes doubled inside, no line break).
 _FIELD = r'(?:[^",\r\n\x00]*|"(?:[^"\r\n\x00]|"")*")'
 PLAIN_LINE = rf"^{_FIELD}(?:,{_FIELD})*$"
-_QUOTED = r'"(?:[^"]|"")*"'
 _BLANK = r'^(?:"")?(?:,(?:"")?)*$'  # no value at all: the csv reader's blank row
 _PLAIN, _EMPTY = re.compile(PLAIN_LINE), re.compile(_BLANK)  # the same, for one line in Python
 
@@ -115,9 +113,8 @@ class BulkEvents:
     (:meth:`facts`): a rule reads a few types of events, of the units it binds.
     """
 
-    def __init__(self, file: str, read: EventsFile, reader: EventColumns, typer: _Typer,
+    def __init__(self, read: EventsFile, reader: EventColumns, typer: _Typer,
                  vouching: Callable[[], tuple[Any, dict[str, Any], _Instants, Any]]) -> None:
-        self._file = file
         self._numbers = read.numbers  # the 1-based line of each row of ``table``
         self._table = read.table  # the rows with as many values as columns, as read (not stripped)
         self._kept = read.kept  # the place of each of those rows among the rows Arrow read (None: the same)
@@ -331,11 +328,7 @@ class EventRows:
         dicts = [(given[position] or _NONE) if position < vouched else made[position].attributes
                  for position in found]
         for name, expected in attributes.items():
-            values = map(dict.get, dicts, repeat(name))
-            if isinstance(expected, (list, tuple)):
-                keep = list(map(expected.__contains__, values))  # value in expected
-            else:
-                keep = list(map(eq, values, repeat(expected)))  # value == expected
+            keep = list(matching(map(dict.get, dicts, repeat(name)), expected))
             found, dicts = list(compress(found, keep)), list(compress(dicts, keep))
         return found
 
@@ -666,8 +659,8 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     The attributes of the rows of known types and units are typed while the lines
     are checked (:class:`Reading`);
     then which rows are vouched for (:func:`_vouch`) is worked out on ``pool``, if
-    given, while :meth:`BulkEvents.rows` types the rest; ``unit_ids`` must not
-    change meanwhile. ``progress(file, rows)`` is told every so many rows typed.
+    given, while :meth:`BulkEvents.rows` types the rest. ``progress(file, rows)``
+    is told every so many rows typed.
     """
     read = reading.table()
     if read is None:
@@ -682,7 +675,8 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     canonical = [_event_type(name) for name in coded.dictionary.to_pylist()]
     types = pc.take(pa.array(canonical, pa.string()), coded.indices)
     # a row of a unit the export does not have goes the row path: its attributes are not typed here
-    known = pc.is_in(_stripped(pa, pc, table, reader.unit), value_set=pa.array(sorted(unit_ids), pa.string()))
+    unit = _stripped(pa, pc, table, reader.unit)
+    known = pc.is_in(unit, value_set=pa.array(sorted(unit_ids), pa.string()))
     texts = {"type": pc.if_else(known, types, pa.scalar(None, pa.string())),
              "attributes": _stripped(pa, pc, table, reader.attributes)}
     for index, position in enumerate(reader.extra_positions):
@@ -696,17 +690,17 @@ def bulk_events(reading: Reading, reader_for: Any, unit_ids: set[str], pool: Exe
     if progress is not None:  # told from here: the rows typed before might yet have gone the row path
         typer.tell(progress)
     if checked.kept is not None:
-        types = types.take(checked.kept)
-    vouch = partial(_vouch, pa, pc, checked.table, reader, types, unit_ids, checked.aside)
+        types, unit, known = types.take(checked.kept), unit.take(checked.kept), known.take(checked.kept)
+    vouch = partial(_vouch, pa, pc, checked.table, reader, types, unit, known, checked.aside)
     if pool is None:
-        return BulkEvents(read.path, checked, reader, typer, lambda: (*vouch(), None))
+        return BulkEvents(checked, reader, typer, lambda: (*vouch(), None))
 
     def vouch_and_sort() -> tuple[Any, dict[str, Any], _Instants, Any]:
         """_vouch's result, and the index of the vouched rows (:func:`_sorted`): the thread has the time."""
         vouched, keys, instants = vouch()
         return vouched, keys, instants, _sorted(pa, pc, *(keys[name] for name in _INDEX_KEYS))
 
-    return BulkEvents(read.path, checked, reader, typer, pool.submit(vouch_and_sort).result)
+    return BulkEvents(checked, reader, typer, pool.submit(vouch_and_sort).result)
 
 
 class _Typer:
@@ -771,18 +765,16 @@ def _stripped(pa: Any, pc: Any, table: Any, position: int | None) -> Any:
     return pc.utf8_trim(table.column(position).combine_chunks(), characters=WHITESPACE)
 
 
-def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, types: Any, unit_ids: set[str],
+def _vouch(pa: Any, pc: Any, table: Any, reader: EventColumns, types: Any, unit: Any, known: Any,
            aside: dict[int, list[str]]) -> tuple[Any, dict[str, Any], _Instants]:
     """Which rows of ``table`` are vouched for (their attributes aside); the key columns of those rows,
-    stripped; the instants they index. ``types``: each row's vocabulary type, null if none.
+    stripped; the instants they index. ``types``: each row's vocabulary type, null if none; ``unit``: each
+    row's unit, stripped; ``known``: whether the export has it.
 
-    It runs in Arrow, which lets go of the interpreter, and reads ``unit_ids``, so
-    it may run on another thread while the units do not change.
+    It runs in Arrow, which lets go of the interpreter, so it may run on another thread.
     """
-    event_id, unit, moment = (_stripped(pa, pc, table, position) for position in
-                              (reader.event, reader.unit, reader.moment))
-    ok = pc.and_(pc.and_(pc.not_equal(event_id, ""), pc.not_equal(unit, "")), pc.not_equal(moment, ""))
-    ok = pc.and_(ok, pc.is_in(unit, value_set=pa.array(sorted(unit_ids), pa.string())))
+    event_id, moment = _stripped(pa, pc, table, reader.event), _stripped(pa, pc, table, reader.moment)
+    ok = pc.and_(pc.and_(pc.not_equal(event_id, ""), pc.not_equal(moment, "")), known)  # (no unit id is empty)
     # the id given by no other row, those set aside included
     others = [values[reader.event].strip() for values in aside.values() if len(values) > reader.event]
     every = pa.concat_arrays([event_id, pa.array(others, pa.string())]) if others else event_id
